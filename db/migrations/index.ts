@@ -1,0 +1,7 @@
+import type { Migration } from "kysely";
+import * as foundation from "./20261123T0900-foundation";
+
+/** In-code migration list: works inside the Remix server bundle and under tsx alike. */
+export const migrations: Record<string, Migration> = {
+  "20261123T0900-foundation": foundation,
+};

@@ -1,0 +1,152 @@
+/**
+ * The database as TypeScript sees it. Hand-written: migrations in db/migrations are the truth,
+ * this file mirrors them. Timestamps and dates are ISO-8601 text so SQLite and PostgreSQL agree.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+
+export const ROLES = ["administrator", "auditor", "reviewer", "manager"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const AUDIT_STATUSES = ["draft", "in_progress", "complete"] as const;
+export type AuditStatus = (typeof AUDIT_STATUSES)[number];
+
+export interface UserTable {
+  id: Generated<number>;
+  /** Stored lower-case; people type it in any case. */
+  email: string;
+  name: string;
+  role: Role;
+  /** scrypt$N$r$p$salt$hash (see app/utils/password.server.ts). */
+  password_hash: string;
+  /** Set when an administrator disables the account; null while active. */
+  disabled_at: string | null;
+  last_sign_in_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the session token: a stolen database cannot be replayed as cookies. */
+  id: string;
+  user_id: number;
+  created_at: string;
+  last_seen_at: string;
+}
+
+export interface ProviderTable {
+  id: Generated<number>;
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ServiceTable {
+  id: Generated<number>;
+  provider_id: number;
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TeamTable {
+  id: Generated<number>;
+  service_id: number;
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TemplateVersionTable {
+  id: Generated<number>;
+  key: string;
+  version: number;
+  title: string;
+  /** SHA-256 of the canonical JSON of the validated template. */
+  content_hash: string;
+  /** The validated, composed template as JSON: what audits of this version are scored against. */
+  definition: string;
+  source_file: string;
+  loaded_at: string;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  template_version_id: number;
+  title: string;
+  period_start: string;
+  period_end: string;
+  status: AuditStatus;
+  created_by: number;
+  completed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditServiceTable {
+  audit_id: number;
+  service_id: number;
+}
+
+export interface CaseTable {
+  id: Generated<number>;
+  audit_id: number;
+  /** Pseudonymous reference: never a name or NHS number. */
+  case_ref: string;
+  service_id: number;
+  team_id: number | null;
+  case_type: string;
+  /** JSON object of the template's case fields, by field id. */
+  fields: string;
+  created_by: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AnswerTable {
+  id: Generated<number>;
+  case_id: number;
+  criterion_id: string;
+  answer: string;
+  note: string | null;
+  answered_by: number;
+  answered_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  /** UTC ISO timestamp. */
+  at: string;
+  user_id: number | null;
+  /** Email of the actor at the time, or what was typed for a failed sign-in. */
+  actor: string | null;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  /** JSON snapshots; never passwords, tokens or patient identifiers. */
+  before: string | null;
+  after: string | null;
+  ip: string | null;
+}
+
+export interface Database {
+  users: UserTable;
+  sessions: SessionTable;
+  providers: ProviderTable;
+  services: ServiceTable;
+  teams: TeamTable;
+  template_versions: TemplateVersionTable;
+  audits: AuditTable;
+  audit_services: AuditServiceTable;
+  cases: CaseTable;
+  answers: AnswerTable;
+  audit_log: AuditLogTable;
+}
+
+export type User = Selectable<UserTable>;
+export type NewUser = Insertable<UserTable>;
+export type UserUpdate = Updateable<UserTable>;
+export type Audit = Selectable<AuditTable>;
+export type CaseRow = Selectable<CaseTable>;
+export type AnswerRow = Selectable<AnswerTable>;
+export type TemplateVersionRow = Selectable<TemplateVersionTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
