@@ -1,0 +1,41 @@
+/**
+ * Who may do what. Checked on the server by requireUser(); also used to decide which links to show.
+ * Administrators may do everything. Managers see results only, never case-level free text.
+ */
+import type { Role } from "../../db/schema";
+
+export type { Role };
+
+export const ROLE_LABELS: Record<Role, string> = {
+  administrator: "Administrator",
+  auditor: "Auditor",
+  reviewer: "Reviewer",
+  manager: "Manager",
+};
+
+export const ROLE_DESCRIPTIONS: Record<Role, string> = {
+  administrator: "Manages users, the organisation and templates, and can do everything else",
+  auditor: "Named nurse running audits: creates audits, adds cases and scores them",
+  reviewer: "Designated doctor or nurse quality-assuring audits: reads cases and results",
+  manager: "Reads results and trends, without case-level detail",
+};
+
+const ALL: Role[] = ["administrator", "auditor", "reviewer", "manager"];
+
+export const PERMISSIONS = {
+  manageUsers: ["administrator"],
+  manageOrganisation: ["administrator"],
+  readAuditLog: ["administrator"],
+  viewTemplates: ALL,
+  viewAudits: ALL,
+  createAudit: ["administrator", "auditor"],
+  editCases: ["administrator", "auditor"],
+  viewCases: ["administrator", "auditor", "reviewer"],
+  viewResults: ALL,
+} satisfies Record<string, Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as Role[]).includes(role);
+}

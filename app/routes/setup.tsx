@@ -1,0 +1,52 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData } from "@remix-run/react";
+import { useForm } from "react-hook-form";
+import { Button, GovForm, TextInput } from "~/components/form";
+import { FirstAdminSchema, type FirstAdminInput } from "~/schemas/account";
+import { countUsers, createFirstAdministrator } from "~/models/users.server";
+import { readForm } from "~/utils/csrf.server";
+import { getDb } from "~/utils/db.server";
+import { createSession, sessionCookie } from "~/utils/session.server";
+import { invalid, parseForm } from "~/utils/validation.server";
+
+export const meta: MetaFunction = () => [{ title: "Create the first administrator account – Safeguarding case-file audit" }];
+
+/** Only reachable while there are no users at all: there is no default password anywhere. */
+export async function loader(_: LoaderFunctionArgs) {
+  const db = await getDb();
+  if ((await countUsers(db)) > 0) throw redirect("/sign-in");
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const db = await getDb();
+  const form = await readForm(request);
+  if ((await countUsers(db)) > 0) throw redirect("/sign-in");
+  const parsed = parseForm(FirstAdminSchema, form);
+  if (!parsed.ok) return invalid(parsed.errors, parsed.values);
+  const user = await createFirstAdministrator(db, parsed.data, request);
+  if (!user) throw redirect("/sign-in");
+  const token = await createSession(db, user.id);
+  return redirect("/admin", { headers: { "Set-Cookie": sessionCookie(request, token) } });
+}
+
+export default function Setup() {
+  const actionData = useActionData<typeof action>();
+  const form = useForm<FirstAdminInput>({ resolver: zodResolver(FirstAdminSchema), mode: "onSubmit", shouldFocusError: false });
+  return (
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-two-thirds">
+        <h1>Create the first administrator account</h1>
+        <p>Nobody has used this service yet. The person who creates this account can add other users, set up the organisation and manage templates.</p>
+        <GovForm form={form} serverErrors={actionData?.errors} values={actionData?.values}>
+          <TextInput name="name" label="Full name" autoComplete="name" spellCheck={false} />
+          <TextInput name="email" label="Email address" type="email" autoComplete="email" spellCheck={false} hint="Use your work email address, for example name@nhs.net" />
+          <TextInput name="password" label="Create a password" type="password" autoComplete="new-password" hint="Must be 12 characters or more. A short phrase of 3 or 4 random words is easy to remember and hard to guess." />
+          <TextInput name="confirmPassword" label="Enter the password again" type="password" autoComplete="new-password" />
+          <Button>Create account</Button>
+        </GovForm>
+      </div>
+    </div>
+  );
+}
