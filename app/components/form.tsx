@@ -64,8 +64,9 @@ function errorTarget(name: string) {
   return typeof document !== "undefined" && document.getElementById(`${fieldId(name)}-day`) ? `${fieldId(name)}-day` : fieldId(name);
 }
 
-type GovFormProps<T extends FieldValues> = {
-  form: UseFormReturn<T>;
+type GovFormProps = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema's input/output types
+  form: UseFormReturn<any, any, any>;
   /** Errors from the server action (shown when the browser found none). */
   serverErrors?: FieldErrors;
   /** The values to show: the server's copy of what was posted, or the record being edited. */
@@ -80,7 +81,7 @@ type GovFormProps<T extends FieldValues> = {
  * A posted form that validates in the browser with the shared zod schema, then submits
  * through Remix; without JavaScript it posts natively and the action checks the same schema.
  */
-export function GovForm<T extends FieldValues>({ form, serverErrors, values, action, id, children, className }: GovFormProps<T>) {
+export function GovForm({ form, serverErrors, values, action, id, children, className }: GovFormProps) {
   const submit = useSubmit();
   const clientErrors = flattenRhfErrors(form.formState.errors);
   const errors = Object.keys(clientErrors).length > 0 ? clientErrors : serverErrors ?? {};

@@ -39,19 +39,19 @@ export class WorkingDaysRangeError extends RangeError {
  * by the Lord President of the Council in January 2010), cross-checked against the
  * workalendar project's UnitedKingdom calendar tests (years 2002, 2011 and 2012).
  */
-const PROCLAIMED_CHANGES: { add: string[]; remove: string[]; reason: string }[] = [
+const PROCLAIMED_CHANGES: { add: string[]; remove: string[] }[] = [
+  // Golden Jubilee: extra bank holiday on 3 June, Spring bank holiday moved from 27 May to 4 June 2002
   {
-    reason: "Golden Jubilee: extra bank holiday on 3 June, Spring bank holiday moved from 27 May to 4 June 2002",
     add: ["2002-06-03", "2002-06-04"],
     remove: ["2002-05-27"],
   },
+  // Wedding of Prince William and Catherine Middleton, 29 April 2011
   {
-    reason: "Wedding of Prince William and Catherine Middleton, 29 April 2011",
     add: ["2011-04-29"],
     remove: [],
   },
+  // Diamond Jubilee: Spring bank holiday moved from 28 May to 4 June, extra bank holiday on 5 June 2012
   {
-    reason: "Diamond Jubilee: Spring bank holiday moved from 28 May to 4 June, extra bank holiday on 5 June 2012",
     add: ["2012-06-04"], // 5 June is already in date-holidays
     remove: ["2012-05-28"],
   },

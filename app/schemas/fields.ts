@@ -89,3 +89,16 @@ export function isoToParts(iso: string | null | undefined): DateParts {
   const [year, month, day] = iso.split("-");
   return { day: String(Number(day)), month: String(Number(month)), year };
 }
+
+/**
+ * A checkbox group: react-hook-form gives an array for several boxes but a string (or false)
+ * for a single one, and a posted form gives whatever was ticked. All become an array.
+ */
+export const checkboxValues = (...checks: Parameters<ReturnType<typeof z.array<z.ZodMiniString>>["check"]>) =>
+  z.pipe(
+    z.pipe(
+      z.optional(z.union([z.array(z.string()), z.string(), z.boolean(), z.null()])),
+      z.transform((v) => (Array.isArray(v) ? v : typeof v === "string" && v ? [v] : [])),
+    ),
+    z.array(z.string()).check(...checks),
+  );

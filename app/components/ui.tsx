@@ -1,0 +1,56 @@
+/** Small NHS.UK presentational pieces shared by pages. */
+import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
+
+export type RagValue = "green" | "amber" | "red" | null;
+
+const RAG_TEXT = { green: "Green", amber: "Amber", red: "Red" } as const;
+
+/** RAG as a tag with words, never colour alone. */
+export function RagTag({ rag }: { rag: RagValue }) {
+  if (!rag) return <strong className="nhsuk-tag app-tag--grey">No applicable cases</strong>;
+  return <strong className={`nhsuk-tag app-tag--${rag}`}>{RAG_TEXT[rag]}</strong>;
+}
+
+export function BackLink({ to, children }: { to: string; children: ReactNode }) {
+  return (
+    <div className="nhsuk-back-link">
+      <Link className="nhsuk-back-link__link" to={to}>
+        <svg className="nhsuk-icon nhsuk-icon--chevron-left" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" height="24" width="24" aria-hidden="true" focusable="false">
+          <path d="M8.5 12c0-.3.1-.5.3-.7l5-5c.4-.4 1-.4 1.4 0s.4 1 0 1.4L10.9 12l4.3 4.3c.4.4.4 1 0 1.4s-1 .4-1.4 0l-5-5c-.2-.2-.3-.4-.3-.7z" />
+        </svg>
+        {children}
+      </Link>
+    </div>
+  );
+}
+
+export function SummaryList({ rows }: { rows: { key: ReactNode; value: ReactNode; action?: ReactNode }[] }) {
+  return (
+    <dl className="nhsuk-summary-list">
+      {rows.map((r, i) => (
+        <div className="nhsuk-summary-list__row" key={i}>
+          <dt className="nhsuk-summary-list__key">{r.key}</dt>
+          <dd className="nhsuk-summary-list__value">{r.value}</dd>
+          {r.action !== undefined && <dd className="nhsuk-summary-list__actions">{r.action}</dd>}
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+const STATUS_LABELS = { draft: "Draft", in_progress: "In progress", complete: "Complete" } as const;
+const STATUS_CLASS = { draft: "nhsuk-tag--grey", in_progress: "nhsuk-tag--blue", complete: "nhsuk-tag--green" } as const;
+
+export function AuditStatusTag({ status }: { status: keyof typeof STATUS_LABELS }) {
+  return <strong className={`nhsuk-tag ${STATUS_CLASS[status]}`}>{STATUS_LABELS[status]}</strong>;
+}
+
+export function Banner({ children, title = "Success" }: { children: ReactNode; title?: string }) {
+  return (
+    <div className="nhsuk-inset-text" role="status">
+      <span className="nhsuk-u-visually-hidden">{title}: </span>
+      {children}
+    </div>
+  );
+}

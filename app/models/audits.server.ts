@@ -1,0 +1,146 @@
+/** Audits: a template version pinned, services in scope and a period. */
+import { sql } from "kysely";
+import type { AuditStatus } from "../../db/schema";
+import type { NewAuditInput } from "~/schemas/audit";
+import type { CaseFormContext } from "~/schemas/case";
+import { logEvent, type Actor } from "~/utils/audit-log.server";
+import type { Db } from "~/utils/db.server";
+import { nowIso } from "~/utils/time.server";
+import { getTemplateVersion } from "./templates.server";
+
+export class InvalidReferenceError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function createAudit(db: Db, actor: NonNullable<Actor>, input: NewAuditInput, request?: Request) {
+  return db.transaction().execute(async (trx) => {
+    const version = await trx.selectFrom("template_versions").select(["id"]).where("id", "=", input.templateVersionId).executeTakeFirst();
+    if (!version) throw new InvalidReferenceError("templateVersionId", "Select the template to audit against");
+    const serviceIds = [...new Set(input.serviceIds.map(Number))];
+    const found = await trx.selectFrom("services").select("id").where("id", "in", serviceIds).execute();
+    if (found.length !== serviceIds.length) throw new InvalidReferenceError("serviceIds", "Select services from the list");
+    const now = nowIso();
+    const audit = await trx
+      .insertInto("audits")
+      .values({
+        template_version_id: input.templateVersionId,
+        title: input.title,
+        period_start: input.periodStart!,
+        period_end: input.periodEnd!,
+        status: "draft",
+        created_by: actor.id,
+        completed_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto("audit_services")
+      .values(serviceIds.map((service_id) => ({ audit_id: audit.id, service_id })))
+      .execute();
+    await logEvent(trx, { actor, action: "create", entity: "audit", entityId: audit.id, after: { ...audit, serviceIds }, request });
+    return audit;
+  });
+}
+
+export async function listAudits(db: Db) {
+  return db
+    .selectFrom("audits")
+    .innerJoin("template_versions as tv", "tv.id", "audits.template_version_id")
+    .select((eb) => [
+      "audits.id",
+      "audits.title",
+      "audits.status",
+      "audits.period_start",
+      "audits.period_end",
+      "tv.title as template_title",
+      "tv.version as template_version",
+      eb.selectFrom("cases").select(eb.fn.countAll<number>().as("n")).whereRef("cases.audit_id", "=", "audits.id").as("case_count"),
+    ])
+    .orderBy("audits.created_at", "desc")
+    .orderBy("audits.id", "desc")
+    .execute();
+}
+
+/** An audit with its pinned template and services in scope (with their teams), or undefined. */
+export async function getAudit(db: Db, auditId: number) {
+  if (!Number.isInteger(auditId) || auditId <= 0) return undefined;
+  const audit = await db.selectFrom("audits").selectAll().where("id", "=", auditId).executeTakeFirst();
+  if (!audit) return undefined;
+  const tv = await getTemplateVersion(db, audit.template_version_id);
+  if (!tv) return undefined;
+  const services = await db
+    .selectFrom("audit_services")
+    .innerJoin("services", "services.id", "audit_services.service_id")
+    .innerJoin("providers", "providers.id", "services.provider_id")
+    .select(["services.id", "services.name", "providers.name as provider_name"])
+    .where("audit_services.audit_id", "=", auditId)
+    .orderBy("services.name")
+    .execute();
+  const teams = services.length
+    ? await db
+        .selectFrom("teams")
+        .select(["id", "name", "service_id as serviceId"])
+        .where(
+          "service_id",
+          "in",
+          services.map((s) => s.id),
+        )
+        .orderBy("name")
+        .execute()
+    : [];
+  return { ...audit, template: tv.template, templateKey: tv.key, templateVersion: tv.version, services, teams };
+}
+
+export type AuditWithTemplate = NonNullable<Awaited<ReturnType<typeof getAudit>>>;
+
+/** Moves a draft audit to "in progress" when its first case is added. */
+export async function markInProgress(db: Db, auditId: number, status: AuditStatus) {
+  if (status !== "draft") return;
+  await db.updateTable("audits").set({ status: "in_progress", updated_at: nowIso() }).where("id", "=", auditId).where("status", "=", "draft").execute();
+}
+
+/** Case counts for an audit, without reading answers (cheap for lists). */
+export async function countCases(db: Db, auditId: number) {
+  const row = await db
+    .selectFrom("cases")
+    .select(sql<number>`count(*)`.as("n"))
+    .where("audit_id", "=", auditId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Every service with its provider, for choosing an audit's scope. */
+export async function listServicesForScope(db: Db) {
+  return db
+    .selectFrom("services")
+    .innerJoin("providers", "providers.id", "services.provider_id")
+    .select(["services.id", "services.name", "providers.name as provider_name"])
+    .orderBy("providers.name")
+    .orderBy("services.name")
+    .execute();
+}
+
+/** The audit named in the URL, or a 404 page. */
+export async function requireAudit(db: Db, auditIdParam: string | undefined) {
+  const audit = await getAudit(db, Number(auditIdParam));
+  if (!audit) throw new Response("This audit does not exist, or has been removed.", { status: 404, statusText: "Not Found" });
+  return audit;
+}
+
+/** What the case form needs to know about an audit (sent to the browser to build the same schema). */
+export function caseFormContext(audit: AuditWithTemplate, today: string): CaseFormContext {
+  return {
+    caseFields: audit.template.caseFields,
+    caseTypes: audit.template.caseTypes,
+    services: audit.services.map((s) => ({ id: s.id, name: s.name })),
+    teams: audit.teams,
+    today,
+  };
+}

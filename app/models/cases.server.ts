@@ -1,0 +1,177 @@
+/** Case records of an audit and the auditor's answers to each criterion. */
+import type { Answer } from "~/lib/answers";
+import type { CaseForScoring } from "~/lib/scoring";
+import type { AnswerInput } from "~/schemas/answer";
+import type { CaseInput } from "~/schemas/case";
+import { isoToParts } from "~/schemas/fields";
+import { logEvent, type Actor } from "~/utils/audit-log.server";
+import type { Db } from "~/utils/db.server";
+import { nowIso } from "~/utils/time.server";
+import { markInProgress, type AuditWithTemplate } from "./audits.server";
+
+export class DuplicateCaseRefError extends Error {}
+
+async function assertRefFree(db: Db, auditId: number, caseRef: string, exceptCaseId?: number) {
+  let q = db.selectFrom("cases").select("id").where("audit_id", "=", auditId).where("case_ref", "=", caseRef);
+  if (exceptCaseId) q = q.where("id", "!=", exceptCaseId);
+  if (await q.executeTakeFirst()) throw new DuplicateCaseRefError();
+}
+
+function caseValues(input: CaseInput) {
+  return {
+    case_ref: input.caseRef,
+    service_id: input.serviceId,
+    team_id: input.teamId,
+    case_type: input.caseType,
+    fields: JSON.stringify(input.fields),
+  };
+}
+
+export async function addCase(db: Db, actor: NonNullable<Actor>, audit: AuditWithTemplate, input: CaseInput, request?: Request) {
+  return db.transaction().execute(async (trx) => {
+    await assertRefFree(trx, audit.id, input.caseRef);
+    const now = nowIso();
+    const row = await trx
+      .insertInto("cases")
+      .values({ audit_id: audit.id, ...caseValues(input), created_by: actor.id, created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await markInProgress(trx, audit.id, audit.status);
+    await logEvent(trx, { actor, action: "create", entity: "case", entityId: row.id, after: row, request });
+    return row;
+  });
+}
+
+export async function updateCase(db: Db, actor: NonNullable<Actor>, auditId: number, caseId: number, input: CaseInput, request?: Request) {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("cases").selectAll().where("id", "=", caseId).where("audit_id", "=", auditId).executeTakeFirst();
+    if (!before) return undefined;
+    await assertRefFree(trx, auditId, input.caseRef, caseId);
+    const after = await trx
+      .updateTable("cases")
+      .set({ ...caseValues(input), updated_at: nowIso() })
+      .where("id", "=", caseId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await logEvent(trx, { actor, action: "update", entity: "case", entityId: caseId, before, after, request });
+    return after;
+  });
+}
+
+export async function deleteCase(db: Db, actor: NonNullable<Actor>, auditId: number, caseId: number, request?: Request) {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("cases").selectAll().where("id", "=", caseId).where("audit_id", "=", auditId).executeTakeFirst();
+    if (!before) return false;
+    const answers = await trx.selectFrom("answers").selectAll().where("case_id", "=", caseId).execute();
+    await trx.deleteFrom("answers").where("case_id", "=", caseId).execute();
+    await trx.deleteFrom("cases").where("id", "=", caseId).execute();
+    await logEvent(trx, { actor, action: "delete", entity: "case", entityId: caseId, before: { ...before, answers }, request });
+    return true;
+  });
+}
+
+function parseFields(json: string): Record<string, string | null> {
+  try {
+    const v = JSON.parse(json);
+    return v && typeof v === "object" ? v : {};
+  } catch {
+    return {};
+  }
+}
+
+/** One case of one audit (a case id from another audit gives undefined), with its answers. */
+export async function getCase(db: Db, auditId: number, caseId: number) {
+  if (!Number.isInteger(caseId) || caseId <= 0) return undefined;
+  const row = await db
+    .selectFrom("cases")
+    .innerJoin("services", "services.id", "cases.service_id")
+    .leftJoin("teams", "teams.id", "cases.team_id")
+    .select(["cases.id", "cases.audit_id", "cases.case_ref", "cases.service_id", "cases.team_id", "cases.case_type", "cases.fields", "cases.updated_at", "services.name as service_name", "teams.name as team_name"])
+    .where("cases.id", "=", caseId)
+    .where("cases.audit_id", "=", auditId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const answers = await db.selectFrom("answers").select(["criterion_id", "answer", "note", "answered_at"]).where("case_id", "=", caseId).execute();
+  return { ...row, fields: parseFields(row.fields), answers };
+}
+
+/** Every case of an audit with its answers, shaped for the scoring module. */
+export async function listCasesForScoring(db: Db, auditId: number) {
+  const cases = await db
+    .selectFrom("cases")
+    .innerJoin("services", "services.id", "cases.service_id")
+    .leftJoin("teams", "teams.id", "cases.team_id")
+    .select(["cases.id", "cases.case_ref", "cases.service_id", "cases.case_type", "cases.fields", "services.name as service_name", "teams.name as team_name"])
+    .where("cases.audit_id", "=", auditId)
+    .orderBy("cases.case_ref")
+    .execute();
+  const answers = await db
+    .selectFrom("answers")
+    .innerJoin("cases", "cases.id", "answers.case_id")
+    .select(["answers.case_id", "answers.criterion_id", "answers.answer"])
+    .where("cases.audit_id", "=", auditId)
+    .execute();
+  const byCase = new Map<number, Record<string, Answer>>();
+  for (const a of answers) {
+    const m = byCase.get(a.case_id) ?? {};
+    m[a.criterion_id] = a.answer as Answer;
+    byCase.set(a.case_id, m);
+  }
+  return cases.map((c) => ({
+    id: c.id,
+    caseRef: c.case_ref,
+    caseType: c.case_type,
+    teamName: c.team_name,
+    serviceId: c.service_id,
+    serviceName: c.service_name,
+    fields: parseFields(c.fields),
+    answers: byCase.get(c.id) ?? {},
+  })) satisfies (CaseForScoring & Record<string, unknown>)[];
+}
+
+/**
+ * Saves the auditor's answers to a case, all or nothing. Only the criteria given are touched;
+ * each change is logged with its before and after.
+ */
+export async function saveAnswers(db: Db, actor: NonNullable<Actor>, caseId: number, answers: Record<string, AnswerInput | undefined>, request?: Request) {
+  return db.transaction().execute(async (trx) => {
+    const saved: string[] = [];
+    const now = nowIso();
+    for (const [criterionId, input] of Object.entries(answers)) {
+      if (!input?.answer) continue;
+      const before = await trx.selectFrom("answers").select(["answer", "note"]).where("case_id", "=", caseId).where("criterion_id", "=", criterionId).executeTakeFirst();
+      const note = input.note ? input.note : null;
+      if (before && before.answer === input.answer && (before.note ?? null) === note) {
+        saved.push(criterionId);
+        continue;
+      }
+      await trx
+        .insertInto("answers")
+        .values({ case_id: caseId, criterion_id: criterionId, answer: input.answer, note, answered_by: actor.id, answered_at: now })
+        .onConflict((oc) => oc.columns(["case_id", "criterion_id"]).doUpdateSet({ answer: input.answer!, note, answered_by: actor.id, answered_at: now }))
+        .execute();
+      await logEvent(trx, {
+        actor,
+        action: before ? "update" : "create",
+        entity: "answer",
+        entityId: `${caseId}/${criterionId}`,
+        before: before ?? null,
+        after: { answer: input.answer, note },
+        request,
+      });
+      saved.push(criterionId);
+    }
+    if (saved.length) await trx.updateTable("cases").set({ updated_at: now }).where("id", "=", caseId).execute();
+    return saved;
+  });
+}
+
+/** A stored case as the case form shows it (dates split into day, month and year boxes). */
+export function caseToFormValues(c: { case_ref: string; service_id: number; team_id: number | null; case_type: string; fields: Record<string, string | null> }, caseFields: { id: string; type: string }[]) {
+  const fields: Record<string, unknown> = {};
+  for (const f of caseFields) {
+    const v = c.fields[f.id] ?? null;
+    fields[f.id] = f.type === "date" ? isoToParts(v) : v ?? "";
+  }
+  return { caseRef: c.case_ref, serviceId: String(c.service_id), teamId: c.team_id ? String(c.team_id) : "", caseType: c.case_type, fields };
+}

@@ -1,0 +1,53 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { CaseForm } from "~/components/case-form";
+import { BackLink } from "~/components/ui";
+import { todayInLondon } from "~/lib/dates";
+import { caseSchema, type CaseInput } from "~/schemas/case";
+import { caseFormContext, requireAudit } from "~/models/audits.server";
+import { addCase, DuplicateCaseRefError } from "~/models/cases.server";
+import { requireUser } from "~/utils/auth.server";
+import { readForm } from "~/utils/csrf.server";
+import { invalid, parseForm } from "~/utils/validation.server";
+
+export const meta: MetaFunction = () => [{ title: "Add a case – Safeguarding case-file audit" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { db } = await requireUser(request, "editCases");
+  const audit = await requireAudit(db, params.auditId);
+  if (audit.status === "complete") throw new Response("This audit is complete, so no more cases can be added.", { status: 403 });
+  return { audit: { id: audit.id, title: audit.title }, ctx: caseFormContext(audit, todayInLondon()) };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { db, user } = await requireUser(request, "editCases");
+  const audit = await requireAudit(db, params.auditId);
+  if (audit.status === "complete") throw new Response("This audit is complete, so no more cases can be added.", { status: 403 });
+  const form = await readForm(request);
+  const parsed = parseForm(caseSchema(caseFormContext(audit, todayInLondon())), form);
+  if (!parsed.ok) return invalid(parsed.errors, parsed.values);
+  try {
+    const row = await addCase(db, user, audit, parsed.data as CaseInput, request);
+    return redirect(`/audits/${audit.id}/cases/${row.id}`);
+  } catch (e) {
+    if (e instanceof DuplicateCaseRefError) {
+      return invalid({ caseRef: `Case reference ${(parsed.data as CaseInput).caseRef} is already in this audit. Enter a different case reference` }, parsed.values);
+    }
+    throw e;
+  }
+}
+
+export default function NewCase() {
+  const { audit, ctx } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-two-thirds">
+        <BackLink to={`/audits/${audit.id}`}>Back to {audit.title}</BackLink>
+        <span className="nhsuk-caption-l">{audit.title}</span>
+        <h1>Add a case</h1>
+        <CaseForm ctx={ctx} serverErrors={actionData?.errors} values={actionData?.values} submitLabel="Add case and start scoring" />
+      </div>
+    </div>
+  );
+}

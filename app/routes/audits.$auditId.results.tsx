@@ -1,0 +1,128 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { BackLink, RagTag } from "~/components/ui";
+import { formatDate } from "~/lib/dates";
+import { requireAudit } from "~/models/audits.server";
+import { auditResults } from "~/models/results.server";
+import { requireUser } from "~/utils/auth.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Results: ${data?.audit.title ?? "audit"} – Safeguarding case-file audit` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { db } = await requireUser(request, "viewResults");
+  const audit = await requireAudit(db, params.auditId);
+  const { rollup, caseCount, asOf } = await auditResults(db, audit);
+  return {
+    audit: { id: audit.id, title: audit.title, templateTitle: audit.template.title, templateVersion: audit.templateVersion },
+    rag: audit.template.rag,
+    partialCredit: audit.template.partialCredit,
+    caseCount,
+    asOf,
+    rollup,
+  };
+}
+
+type Fig = Awaited<ReturnType<typeof loader>>["rollup"]["overall"];
+
+function Percent({ f }: { f: Fig }) {
+  if (f.percent === null) return <>No applicable cases</>;
+  return <>{f.percent.toFixed(1)}%</>;
+}
+
+function FigureCells({ f }: { f: Fig }) {
+  return (
+    <>
+      <td className="nhsuk-table__cell app-table-numeric">
+        <Percent f={f} />
+      </td>
+      <td className="nhsuk-table__cell app-table-numeric">
+        {f.denominator === 0 ? "0 / 0" : `${Number.isInteger(f.numerator) ? f.numerator : f.numerator.toFixed(1)} / ${f.denominator}`}
+      </td>
+      <td className="nhsuk-table__cell">
+        <RagTag rag={f.rag} />
+      </td>
+      <td className="nhsuk-table__cell app-table-numeric">{f.met}</td>
+      <td className="nhsuk-table__cell app-table-numeric">{f.partial}</td>
+      <td className="nhsuk-table__cell app-table-numeric">{f.notMet}</td>
+      <td className="nhsuk-table__cell app-table-numeric">{f.na}</td>
+    </>
+  );
+}
+
+function FigureTable({ caption, firstHeader, rows }: { caption: string; firstHeader: string; rows: { key: string; label: ReactNode; f: Fig }[] }) {
+  return (
+    <table className="nhsuk-table-responsive nhsuk-table">
+      <caption className="nhsuk-table__caption">{caption}</caption>
+      <thead className="nhsuk-table__head">
+        <tr className="nhsuk-table__row">
+          <th scope="col" className="nhsuk-table__header">{firstHeader}</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Compliance</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Numerator / denominator</th>
+          <th scope="col" className="nhsuk-table__header">RAG</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Met</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Partially met</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Not met</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Not applicable</th>
+        </tr>
+      </thead>
+      <tbody className="nhsuk-table__body">
+        {rows.map((r) => (
+          <tr className="nhsuk-table__row" key={r.key} data-row={r.key}>
+            <th scope="row" className="nhsuk-table__cell">
+              {r.label}
+            </th>
+            <FigureCells f={r.f} />
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export default function Results() {
+  const { audit, rollup, caseCount, rag, partialCredit, asOf } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <BackLink to={`/audits/${audit.id}`}>Back to {audit.title}</BackLink>
+      <span className="nhsuk-caption-l">
+        {audit.templateTitle}, version {audit.templateVersion}
+      </span>
+      <h1>Results: {audit.title}</h1>
+      <div className="nhsuk-card">
+        <div className="nhsuk-card__content">
+          <h2 className="nhsuk-card__heading">Overall compliance</h2>
+          <p className="nhsuk-heading-xl nhsuk-u-margin-bottom-2" data-testid="overall-percent">
+            <Percent f={rollup.overall} />
+          </p>
+          <p>
+            <RagTag rag={rollup.overall.rag} /> {rollup.overall.numerator} of {rollup.overall.denominator} applicable answers met, from {caseCount} {caseCount === 1 ? "case" : "cases"}.
+            Met {rollup.overall.met}, partially met {rollup.overall.partial}, not met {rollup.overall.notMet}, not applicable {rollup.overall.na}
+            {rollup.overall.unanswered > 0 ? `, not yet answered or not yet determined ${rollup.overall.unanswered}` : ""}.
+          </p>
+        </div>
+      </div>
+      <details className="nhsuk-details">
+        <summary className="nhsuk-details__summary">
+          <span className="nhsuk-details__summary-text">How these figures are worked out</span>
+        </summary>
+        <div className="nhsuk-details__text">
+          <p>
+            Compliance is met answers{partialCredit > 0 ? ` plus ${partialCredit} for each partially met answer` : ""}, divided by the answers that apply (met, partially met and not met). Not applicable answers, and
+            criteria not yet answered, are left out. Where nothing applies the figure says “No applicable cases” rather than 0% or 100%.
+          </p>
+          <p>
+            RAG: green at {rag.green}% or more, amber at {rag.amber}% or more, red below {rag.amber}%. Date rules are judged as of {formatDate(asOf)}.
+          </p>
+        </div>
+      </details>
+      <FigureTable caption="Compliance by service" firstHeader="Service" rows={rollup.byService.map((s) => ({ key: `service-${s.serviceId}`, label: s.serviceName, f: s }))} />
+      <FigureTable caption="Compliance by section" firstHeader="Section" rows={rollup.bySection.map((s) => ({ key: `section-${s.sectionId}`, label: s.title, f: s }))} />
+      <FigureTable
+        caption="Compliance by criterion"
+        firstHeader="Criterion"
+        rows={rollup.byCriterion.map((c) => ({ key: `criterion-${c.criterionId}`, label: c.question, f: c }))}
+      />
+    </>
+  );
+}
