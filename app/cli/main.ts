@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "serve": {
-      process.env.NODE_ENV ||= rest.includes("--dev") ? "development" : "production";
+      process.env.NODE_ENV ||= "production";
       if (!(await prepare())) return 1;
       const { startServer } = await import("./serve");
       const port = Number(process.env.PORT || 3000);

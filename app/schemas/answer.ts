@@ -44,8 +44,8 @@ export function answerSchema(c: ScorableCriterion) {
 
 /** Every auditor-answered criterion of a template; unanswered ones are allowed (work in progress). */
 export function caseAnswersSchema(criteria: ScorableCriterion[]) {
-  const shape: Record<string, ReturnType<typeof answerSchema>> = {};
-  for (const c of criteria) shape[c.id] = answerSchema(c);
+  const shape: Record<string, z.ZodMiniOptional<ReturnType<typeof answerSchema>>> = {};
+  for (const c of criteria) shape[c.id] = z.optional(answerSchema(c));
   return z.object({ answers: z.strictObject(shape, { error: "The answers include a criterion that is not in this audit's template" }) });
 }
 

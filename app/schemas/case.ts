@@ -56,7 +56,7 @@ export function caseSchema(ctx: CaseFormContext) {
   return z
     .object({
       caseRef,
-      serviceId: z.pipe(idChoice("Select the service"), z.number().check(z.refine((id) => serviceIds.includes(id), "Select a service that is in scope for this audit"))),
+      serviceId: idChoice("Select the service"),
       teamId: z.pipe(
         z.optional(z.string()),
         z.transform((v) => (v ? Number(v) : null)),
@@ -66,6 +66,9 @@ export function caseSchema(ctx: CaseFormContext) {
     })
     .check(
       z.superRefine((v, issue) => {
+        if (!serviceIds.includes(v.serviceId)) {
+          issue.issues.push({ code: "custom", message: "Select a service that is in scope for this audit", path: ["serviceId"], input: v.serviceId });
+        }
         if (v.teamId !== null && !ctx.teams.some((t) => t.id === v.teamId && t.serviceId === v.serviceId)) {
           issue.issues.push({ code: "custom", message: "Select a team that belongs to the chosen service", path: ["teamId"], input: v.teamId });
         }

@@ -41,8 +41,8 @@ export const idChoice = (message: string) =>
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
-/** "Date of birth" → "Enter the date of birth"; labels not starting with "Date" get "Enter " + label. */
-export const enterMessage = (label: string) => (/^date\b/i.test(label) ? `Enter the ${lowerFirst(label)}` : `Enter ${lowerFirst(label)}`);
+/** "Date of birth" → "Enter the date of birth"; "Start of the audit period" → "Enter the start of the audit period". */
+export const enterMessage = (label: string) => `Enter the ${lowerFirst(label)}`;
 
 export type DateParts = { day?: string; month?: string; year?: string };
 

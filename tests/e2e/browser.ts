@@ -1,0 +1,133 @@
+/**
+ * Helpers for the end-to-end tests: real headless Chromium (Debian's, driven by playwright-core),
+ * console-error collection, hydration waits and axe-core accessibility checks.
+ */
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import type { AxeResults, NodeResult, Result } from "axe-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve("axe-core/axe.min.js");
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH?.trim() || "/usr/bin/chromium";
+
+/** Where failure screenshots go: outside the repository. */
+export const SCREENSHOT_DIR = path.join(os.tmpdir(), "audit-e2e-screenshots");
+
+export const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/**
+ * Launch headless Chromium. Playwright gives every `launch()` a fresh, empty profile
+ * (a `--user-data-dir` under the OS temp dir, deleted on close); it refuses a
+ * `--user-data-dir` in `args`, so that switch is not passed here.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+export interface TestPage {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught exceptions from our own origin, in order. */
+  errors: string[];
+}
+
+/**
+ * A page in its own, explicit browser context (cookies are not shared with other contexts).
+ * Console errors whose source is another origin are ignored: the NHS fonts come from
+ * assets.nhs.uk, which is unreachable offline (stack.md P11). Responses with status 400 are
+ * how the app answers a form with validation errors, so Chromium's "Failed to load resource …
+ * status of 400" note for them is not an error either.
+ */
+export async function newPage(browser: Browser, options: BrowserContextOptions = {}): Promise<TestPage> {
+  const context = await browser.newContext({ locale: "en-GB", timezoneId: "Europe/London", ...options });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.setDefaultNavigationTimeout(30_000);
+  const errors: string[] = [];
+  const ownOrigin = (url: string) => {
+    if (!url) return true;
+    try {
+      const current = new URL(page.url());
+      return new URL(url).origin === current.origin;
+    } catch {
+      return true;
+    }
+  };
+  page.on("console", (msg) => {
+    if (msg.type() !== "error") return;
+    const where = msg.location().url;
+    if (!ownOrigin(where)) return;
+    const text = msg.text();
+    if (/Failed to load resource: the server responded with a status of 400\b/.test(text)) return;
+    errors.push(`${text}${where ? ` (${where})` : ""}`);
+  });
+  page.on("pageerror", (err) => errors.push(`Uncaught exception: ${err.stack ?? err.message}`));
+  return { context, page, errors };
+}
+
+/** Wait until React has hydrated the page (the root route sets `html[data-hydrated]`, P9). */
+export async function waitForHydration(page: Page, timeout = 15_000): Promise<void> {
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached", timeout });
+}
+
+function describeNode(node: NodeResult): string {
+  const target = node.target.map((t) => (Array.isArray(t) ? t.join(" >>> ") : String(t))).join(" ");
+  const summary = node.failureSummary?.replace(/\s+/g, " ").trim();
+  return `      - ${target}${summary ? `\n        ${summary}` : ""}`;
+}
+
+export function formatViolations(violations: Result[]): string {
+  return violations
+    .map((v) => `  • ${v.id} [${v.impact ?? "unknown"}]: ${v.help}\n    ${v.helpUrl}\n${v.nodes.map(describeNode).join("\n")}`)
+    .join("\n");
+}
+
+/** Run axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on the page as it is now; throw a readable list if anything fails. */
+export async function expectNoAxeViolations(page: Page, label: string): Promise<AxeResults> {
+  const injected = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== "undefined");
+  if (!injected) await page.addScriptTag({ path: AXE_PATH });
+  const results = await page.evaluate(
+    (tags) =>
+      (window as unknown as { axe: typeof import("axe-core") }).axe.run(document, {
+        runOnly: { type: "tag", values: tags },
+        resultTypes: ["violations"],
+      }),
+    AXE_TAGS,
+  );
+  if (results.violations.length > 0) {
+    await screenshot(page, `axe-${label}`);
+    throw new Error(
+      `Accessibility violations on "${label}" (${page.url()}):\n${formatViolations(results.violations)}`,
+    );
+  }
+  return results;
+}
+
+/** Save a full-page screenshot under SCREENSHOT_DIR (never inside the repository); returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string | undefined> {
+  try {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const file = path.join(SCREENSHOT_DIR, `${name.replace(/[^a-z0-9-]+/gi, "-").toLowerCase()}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    return file;
+  } catch {
+    return undefined;
+  }
+}
