@@ -9,7 +9,7 @@ import { ANSWER_LABELS, type Answer } from "~/lib/answers";
 import { formatDate } from "~/lib/dates";
 import { can } from "~/lib/permissions";
 import { caseScore, caseAnswers } from "~/lib/scoring";
-import { caseAnswersSchema } from "~/schemas/answer";
+import { answerSchema, caseAnswersSchema } from "~/schemas/answer";
 import type { Criterion } from "~/schemas/template-types";
 import { requireAudit } from "~/models/audits.server";
 import { getCase, saveAnswers } from "~/models/cases.server";
@@ -151,22 +151,26 @@ function CriterionFields({ c, form }: { c: Criterion; form: UseFormReturn<any, a
   const fetcher = useFetcher<typeof action>({ key: `answer-${c.id}` });
   const root = useRouteLoaderData("root") as { csrf?: string } | undefined;
   const [status, setStatus] = useState("");
-  const autosave = async () => {
+  const autosave = () => {
     const answer = form.getValues(`answers.${c.id}.answer`);
     if (!answer) return;
-    const ok = await form.trigger([`answers.${c.id}.answer`, `answers.${c.id}.note`]);
-    if (!ok) {
-      setStatus("");
+    const note = form.getValues(`answers.${c.id}.note`) ?? "";
+    // Checked quietly with the server's schema: an answer still waiting for its note is not an
+    // error yet (the auditor is about to write it), so no error summary steals the focus.
+    const check = answerSchema(c).safeParse({ answer, note });
+    if (!check.success) {
+      setStatus(`Not saved yet: ${check.error.issues[0].message.charAt(0).toLowerCase()}${check.error.issues[0].message.slice(1)}`);
       return;
     }
+    form.clearErrors(`answers.${c.id}`);
     const fd = new FormData();
     fd.set("csrf", root?.csrf ?? "");
     fd.set(`answers.${c.id}.answer`, answer);
-    fd.set(`answers.${c.id}.note`, form.getValues(`answers.${c.id}.note`) ?? "");
-    setStatus("Saving…");
+    fd.set(`answers.${c.id}.note`, note);
+    setStatus("");
     fetcher.submit(fd, { method: "post" });
   };
-  const shown = fetcher.state !== "idle" ? "Saving…" : fetcher.data && "saved" in fetcher.data && fetcher.data.saved?.includes(c.id) ? "Saved" : status;
+  const shown = fetcher.state !== "idle" ? "Saving…" : status || (fetcher.data && "saved" in fetcher.data && fetcher.data.saved?.includes(c.id) ? "Saved" : "");
   const options = c.answers.map((a) => ({ value: a, label: ANSWER_LABELS[a] }));
   const noteHint = c.noteRequiredFor.length
     ? `Required when the answer is ${c.noteRequiredFor.map((a) => ANSWER_LABELS[a].toLowerCase()).join(" or ")}`
@@ -175,10 +179,10 @@ function CriterionFields({ c, form }: { c: Criterion; form: UseFormReturn<any, a
     <div
       className="app-criterion"
       onChange={(e) => {
-        if ((e.target as HTMLInputElement).type === "radio") void autosave();
+        if ((e.target as HTMLInputElement).type === "radio") autosave();
       }}
       onBlur={(e) => {
-        if ((e.target as HTMLElement).tagName === "TEXTAREA") void autosave();
+        if ((e.target as HTMLElement).tagName === "TEXTAREA") autosave();
       }}
     >
       <Radios name={`answers.${c.id}.answer`} legend={c.question} legendSize="s" inline options={options} />

@@ -23,8 +23,9 @@ export function noteMessage(answer: Answer) {
 export function answerSchema(c: ScorableCriterion) {
   return z
     .object({
-      answer: z.optional(z.string()),
-      note: z.optional(z.string().check(z.trim(), z.maxLength(2000, "Note must be 2000 characters or less"))),
+      // react-hook-form reports an unticked radio group as null.
+      answer: z.nullish(z.string()),
+      note: z.nullish(z.string().check(z.trim(), z.maxLength(2000, "Note must be 2000 characters or less"))),
     })
     .check(
       z.superRefine((v, ctx) => {
@@ -49,4 +50,4 @@ export function caseAnswersSchema(criteria: ScorableCriterion[]) {
   return z.object({ answers: z.strictObject(shape, { error: "The answers include a criterion that is not in this audit's template" }) });
 }
 
-export type AnswerInput = { answer?: string; note?: string };
+export type AnswerInput = { answer?: string | null; note?: string | null };

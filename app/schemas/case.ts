@@ -40,11 +40,11 @@ function caseFieldSchema(f: CaseField, today: string) {
       const message = `Select ${f.label.charAt(0).toLowerCase()}${f.label.slice(1)}`;
       return f.required
         ? choice(values, message)
-        : z.pipe(z.optional(z.string()), z.transform((v) => v || null)).check(z.refine((v) => v === null || values.includes(v), message));
+        : z.pipe(z.nullish(z.string()), z.transform((v) => v || null)).check(z.refine((v) => v === null || values.includes(v), message));
     }
     case "yes_no": {
       const message = `Select yes if ${f.label.charAt(0).toLowerCase()}${f.label.slice(1)}, or no`;
-      return f.required ? choice(["yes", "no"], message) : z.pipe(z.optional(z.string()), z.transform((v) => v || null)).check(z.refine((v) => v === null || v === "yes" || v === "no", message));
+      return f.required ? choice(["yes", "no"], message) : z.pipe(z.nullish(z.string()), z.transform((v) => v || null)).check(z.refine((v) => v === null || v === "yes" || v === "no", message));
     }
   }
 }
@@ -58,7 +58,7 @@ export function caseSchema(ctx: CaseFormContext) {
       caseRef,
       serviceId: idChoice("Select the service"),
       teamId: z.pipe(
-        z.optional(z.string()),
+        z.nullish(z.string()),
         z.transform((v) => (v ? Number(v) : null)),
       ),
       caseType: choice(ctx.caseTypes, "Select the case type"),

@@ -19,6 +19,8 @@ import type { TestProject } from "vitest/node";
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The server's SQLite file, for tests that need to look at (or seed) the database directly. */
+    databaseUrl: string;
   }
 }
 
@@ -178,5 +180,6 @@ export default async function setup(project: TestProject) {
   }
 
   project.provide("baseUrl", baseUrl);
+  project.provide("databaseUrl", dbFile);
   return teardown;
 }

@@ -1,0 +1,422 @@
+/**
+ * The whole journey in real headless Chromium, against the real server (global-setup.ts):
+ *
+ *   first administrator (/setup) → provider and service → auditor account → sign out →
+ *   sign in as the auditor → audit from the T01 template → two cases → scores → results.
+ *
+ * Every page visited is checked with axe-core (WCAG 2.0/2.1/2.2 A and AA), including each page
+ * showing validation errors, and for console errors from our own origin. It also checks the
+ * GOV.UK error contract (error summary "There is a problem" that takes focus, title starting
+ * "Error: ") and two things without JavaScript: a failed sign-in, and saving a case's scores.
+ *
+ * The steps share one database and run in order; once a step fails the later ones are skipped.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
+import { parse } from "yaml";
+import { expectNoAxeViolations, launchBrowser, newPage, screenshot, waitForHydration, type TestPage } from "./browser";
+
+const baseUrl = inject("baseUrl");
+
+// ---------------------------------------------------------------------------------------------
+// Test data
+// ---------------------------------------------------------------------------------------------
+
+const ADMIN = { name: "Alex Admin", email: "alex.admin@example.nhs.uk", password: "violet tractor lantern harbour" };
+const AUDITOR = { name: "Nia Nurse", email: "nia.nurse@example.nhs.uk", password: "copper meadow kettle orbit" };
+const PROVIDER = "Northshire Community Health NHS Trust";
+const SERVICE = "Looked After Children Health Team";
+const AUDIT_TITLE = "LAC initial health assessments, January to March 2026";
+
+/**
+ * Both children became looked after on Monday 2 March 2026 and the IHA request reached the
+ * health team on Tuesday 3 March (1 working day later, within 5: iha-notified is met for both).
+ * There are no bank holidays in England in March 2026, so the 20th working day after
+ * 2 March is Monday 30 March (3–6, 9–13, 16–20, 23–27 March are 19 working days; 30 March the 20th).
+ *
+ * - Case 1: seen Monday 9 March (day 5), report sent Friday 13 March (day 9): iha-timely MET.
+ * - Case 2: seen Wednesday 15 April (well after 30 March), report sent Monday 20 April: iha-timely NOT MET.
+ */
+const CASES = [
+  {
+    ref: "LAC-E2E-001",
+    dob: ["27", "3", "2015"],
+    lookedAfter: ["2", "3", "2026"],
+    requestReceived: ["3", "3", "2026"],
+    seen: ["9", "3", "2026"],
+    reportSent: ["13", "3", "2026"],
+  },
+  {
+    ref: "LAC-E2E-002",
+    dob: ["14", "8", "2012"],
+    lookedAfter: ["2", "3", "2026"],
+    requestReceived: ["3", "3", "2026"],
+    seen: ["15", "4", "2026"],
+    reportSent: ["20", "4", "2026"],
+  },
+] as const;
+
+/**
+ * The expected figures, by hand. T01 has 21 criteria: 2 answered by the app from the dates
+ * (iha-notified, iha-timely) and 19 the auditor answers. In both cases the auditor answers
+ * every one of the 19 "Met", except iha-uasc ("for an unaccompanied asylum-seeking child"),
+ * which is "Not applicable" (the child is not UASC). Not applicable answers are left out and
+ * partialCredit is 0, so each case has 20 applicable answers:
+ *
+ *   case 1: 18 met by the auditor + iha-notified met + iha-timely met     = 20 / 20 = 100.0%
+ *   case 2: 18 met by the auditor + iha-notified met + iha-timely NOT met = 19 / 20 =  95.0%
+ *   overall:                                                   39 / 40 =  97.5%
+ *   iha-timely criterion:   1 met (case 1) of 2 applicable            =  1 / 2  =  50.0%
+ *   "Timeliness and notification" section: iha-notified 2 met + iha-timely 1 met = 3 / 4 = 75.0%
+ */
+const EXPECTED = { case1: "100.0%", case2: "95.0%", overall: "97.5%", ihaTimely: "50.0%", timelinessSection: "75.0%" };
+
+type TemplateCriterion = { id: string; question: string; rule?: unknown };
+type TemplateFile = { title: string; version: number; sections: { id: string; title: string; criteria: TemplateCriterion[] }[] };
+const TEMPLATE_FILE = fileURLToPath(new URL("../../audit-templates/t01-lac-iha.yaml", import.meta.url));
+const template = parse(readFileSync(TEMPLATE_FILE, "utf8")) as TemplateFile;
+const allCriteria = template.sections.flatMap((s) => s.criteria);
+const manualCriteria = allCriteria.filter((c) => !c.rule);
+const question = (id: string) => {
+  const c = allCriteria.find((x) => x.id === id);
+  if (!c) throw new Error(`T01 has no criterion "${id}"`);
+  return c.question.trim();
+};
+const answerFor = (c: TemplateCriterion) => (c.id === "iha-uasc" ? "Not applicable" : "Met");
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+let browser: Browser;
+const contexts: TestPage[] = [];
+/** Every page checked with axe, in order (printed at the end). */
+const checked: string[] = [];
+let current: Page | undefined;
+
+async function open(options: { javaScriptEnabled?: boolean } = {}): Promise<TestPage> {
+  const tp = await newPage(browser, options);
+  contexts.push(tp);
+  return tp;
+}
+
+/**
+ * Check the page as it is now: hydrated (with JavaScript), no console errors from our own
+ * origin so far, and no axe violations.
+ */
+async function checkPage(tp: TestPage, label: string, { js = true }: { js?: boolean } = {}) {
+  current = tp.page;
+  if (js) await waitForHydration(tp.page);
+  await expectNoAxeViolations(tp.page, label);
+  // Errors since the last check (so those of a page that was not checked are reported here too).
+  const errors = tp.errors.splice(0);
+  if (errors.length > 0) {
+    throw new Error(`Console errors on "${label}" or just before it (${tp.page.url()}):\n${errors.map((e) => `  - ${e}`).join("\n")}`);
+  }
+  checked.push(label);
+}
+
+async function goto(tp: TestPage, path: string) {
+  current = tp.page;
+  const res = await tp.page.goto(baseUrl + path, { waitUntil: "load" });
+  expect(res?.status(), `GET ${path}`).toBeLessThan(400);
+}
+
+async function heading(page: Page, name: string | RegExp) {
+  await page.getByRole("heading", { level: 1, name }).waitFor();
+}
+
+/** Fill a GOV.UK date input, found by its fieldset legend. */
+async function fillDate(scope: Page | Locator, legend: string, [day, month, year]: readonly string[]) {
+  const group = scope.getByRole("group", { name: legend, exact: true });
+  await group.getByLabel("Day", { exact: true }).fill(day);
+  await group.getByLabel("Month", { exact: true }).fill(month);
+  await group.getByLabel("Year", { exact: true }).fill(year);
+}
+
+async function chooseRadio(scope: Page | Locator, legend: string, option: string) {
+  await scope.getByRole("group", { name: legend, exact: true }).getByRole("radio", { name: option, exact: true }).check();
+}
+
+/**
+ * The GOV.UK error contract: an error summary titled "There is a problem", listing the
+ * messages, that has focus; and (with JavaScript) a page title starting "Error: ".
+ */
+async function expectErrorContract(page: Page, messages: string[], { js = true }: { js?: boolean } = {}) {
+  const summary = page.locator(".nhsuk-error-summary");
+  await summary.waitFor();
+  expect(await summary.getByRole("heading").first().innerText()).toBe("There is a problem");
+  const items = (await summary.getByRole("listitem").allInnerTexts()).map((t) => t.trim());
+  for (const m of messages) expect(items, "error summary messages").toContain(m);
+  for (const m of messages) {
+    // Each message is also shown next to its field, and the summary links to that field.
+    expect(await page.locator(".nhsuk-error-message").filter({ hasText: m }).count(), `inline error "${m}"`).toBeGreaterThan(0);
+  }
+  if (js) {
+    await page
+      .waitForFunction(() => document.activeElement?.classList.contains("nhsuk-error-summary") ?? false, undefined, { timeout: 5_000 })
+      .catch(async () => {
+        const focused = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120) ?? "nothing");
+        throw new Error(`The error summary did not receive focus (focus is on ${focused})`);
+      });
+    await page.waitForFunction(() => document.title.startsWith("Error: "), undefined, { timeout: 5_000 }).catch(async () => {
+      throw new Error(`The page title does not start with "Error: " (it is "${await page.title()}")`);
+    });
+  }
+}
+
+/** Submit a form with the button of this name and wait for the URL to match. */
+async function submitAndWait(page: Page, button: string, url: RegExp) {
+  await Promise.all([page.waitForURL(url), page.getByRole("button", { name: button, exact: true }).click()]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The journey
+// ---------------------------------------------------------------------------------------------
+
+describe("safeguarding case-file audit: the whole journey in Chromium", () => {
+  let admin: TestPage;
+  let auditor: TestPage;
+  let noJs: TestPage;
+  let auditUrl = "";
+  const caseUrls: string[] = [];
+  let failed = false;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.context.close().catch(() => undefined);
+    await browser?.close();
+    console.log(`Pages checked with axe (${checked.length}):\n${checked.map((c) => `  - ${c}`).join("\n")}`);
+  });
+
+  beforeEach((ctx) => {
+    if (failed) ctx.skip();
+    ctx.onTestFailed(async () => {
+      failed = true;
+      if (current) {
+        const file = await screenshot(current, `failed-${ctx.task.name}`);
+        if (file) console.error(`Screenshot of the failing page: ${file} (${current.url()})`);
+      }
+    });
+  });
+
+  test("the T01 template has the criteria the expected figures were worked out for", () => {
+    expect(allCriteria).toHaveLength(21);
+    expect(allCriteria.filter((c) => c.rule).map((c) => c.id)).toEqual(["iha-notified", "iha-timely"]);
+    expect(manualCriteria.map((c) => c.id)).toContain("iha-uasc");
+  });
+
+  test("the first administrator is created on /setup (and an empty form shows the GOV.UK errors)", async () => {
+    admin = await open();
+    const { page } = admin;
+    await goto(admin, "/");
+    await page.waitForURL(/\/setup$/);
+    await heading(page, "Create the first administrator account");
+    await checkPage(admin, "setup");
+
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expectErrorContract(page, ["Enter the person's full name", "Enter an email address", "Enter a password", "Enter the password again"]);
+    await checkPage(admin, "setup, with errors");
+
+    await page.getByLabel("Full name", { exact: true }).fill(ADMIN.name);
+    await page.getByLabel("Email address", { exact: true }).fill(ADMIN.email);
+    await page.getByLabel("Create a password", { exact: true }).fill(ADMIN.password);
+    await page.getByLabel("Enter the password again", { exact: true }).fill(ADMIN.password);
+    await submitAndWait(page, "Create account", /\/admin$/);
+  });
+
+  test("TEMP seed", async () => {
+    const { createDb } = await import("../../db/client");
+    const { createUser } = await import("~/models/users.server");
+    const db = createDb(inject("databaseUrl"));
+    const now = new Date().toISOString();
+    const p = await db.insertInto("providers").values({ name: PROVIDER, created_at: now, updated_at: now } as never).returning("id").executeTakeFirstOrThrow();
+    await db.insertInto("services").values({ provider_id: p.id, name: SERVICE, created_at: now, updated_at: now }).execute();
+    await createUser(db, null, { name: AUDITOR.name, email: AUDITOR.email, role: "auditor", password: AUDITOR.password });
+    await db.destroy();
+    await goto(admin, "/");
+  });
+
+  test("the administrator signs out", async () => {
+    const { page } = admin;
+    await Promise.all([page.waitForURL(/\/sign-in$/), page.getByRole("button", { name: "Sign out" }).click()]);
+    await heading(page, "Sign in");
+    await checkPage(admin, "sign in");
+  });
+
+  test("without JavaScript, a wrong password shows the error, then the auditor signs in", async () => {
+    noJs = await open({ javaScriptEnabled: false });
+    const { page } = noJs;
+    await goto(noJs, "/sign-in");
+    await heading(page, "Sign in");
+    await checkPage(noJs, "sign in (no JavaScript)", { js: false });
+
+    await page.getByLabel("Email address", { exact: true }).fill(AUDITOR.email);
+    await page.getByLabel("Password", { exact: true }).fill("not the right password");
+    const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.getByRole("button", { name: "Sign in" }).click()]);
+    expect(response.status()).toBe(400);
+    await page.waitForLoadState("load");
+    await expectErrorContract(page, ["Enter a correct email address and password"], { js: false });
+    // The email address is kept; the password is not.
+    expect(await page.getByLabel("Email address", { exact: true }).inputValue()).toBe(AUDITOR.email);
+    expect(await page.getByLabel("Password", { exact: true }).inputValue()).toBe("");
+    await checkPage(noJs, "sign in, wrong password (no JavaScript)", { js: false });
+
+    await page.getByLabel("Password", { exact: true }).fill(AUDITOR.password);
+    await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole("button", { name: "Sign in" }).click()]);
+    await heading(page, `Welcome, ${AUDITOR.name}`);
+    await checkPage(noJs, "home, auditor (no JavaScript)", { js: false });
+  });
+
+  test("the auditor signs in with JavaScript", async () => {
+    auditor = admin; // the same browser context, now signed out
+    const { page } = auditor;
+    await page.getByLabel("Email address", { exact: true }).fill(AUDITOR.email);
+    await page.getByLabel("Password", { exact: true }).fill(AUDITOR.password);
+    await submitAndWait(page, "Sign in", new RegExp(`^${baseUrl}/$`));
+    await heading(page, `Welcome, ${AUDITOR.name}`);
+    await checkPage(auditor, "home, auditor");
+  });
+
+  test("the auditor starts an audit from the T01 template", async () => {
+    const { page } = auditor;
+    await page.getByRole("link", { name: "Start an audit" }).click();
+    await page.waitForURL(/\/audits\/new$/);
+    await heading(page, "Start an audit");
+    await checkPage(auditor, "start an audit");
+
+    await page.getByRole("button", { name: "Start audit" }).click();
+    await expectErrorContract(page, [
+      "Select the template to audit against",
+      "Enter a title for the audit",
+      "Select at least one service in scope",
+      "Enter the start of the audit period",
+      "Enter the end of the audit period",
+    ]);
+    await checkPage(auditor, "start an audit, with errors");
+
+    await chooseRadio(page, "Which template are you auditing against?", `${template.title} (version ${template.version})`);
+    await page.getByLabel("Audit title", { exact: true }).fill(AUDIT_TITLE);
+    await page.getByRole("group", { name: "Which services are in scope?" }).getByRole("checkbox", { name: `${SERVICE} (${PROVIDER})` }).check();
+    await fillDate(page, "Start of the audit period", ["1", "1", "2026"]);
+    await fillDate(page, "End of the audit period", ["31", "3", "2026"]);
+    await submitAndWait(page, "Start audit", /\/audits\/\d+$/);
+    await heading(page, AUDIT_TITLE);
+    auditUrl = new URL(page.url()).pathname;
+    await checkPage(auditor, "audit overview, no cases");
+  });
+
+  async function fillCase(page: Page, c: (typeof CASES)[number]) {
+    await page.getByLabel("Case reference", { exact: true }).fill(c.ref);
+    // One service in scope: it is already selected.
+    expect(await page.getByLabel("Service", { exact: true }).locator("option:checked").innerText()).toBe(SERVICE);
+    await fillDate(page, "Date of birth", c.dob);
+    await fillDate(page, "Date the child became looked after", c.lookedAfter);
+    await chooseRadio(page, "Legal status (optional)", "Care order");
+    await chooseRadio(page, "Placement (optional)", "In area");
+    await chooseRadio(page, "Unaccompanied asylum-seeking child (optional)", "No");
+    await fillDate(page, "Date the IHA request reached the health team (optional)", c.requestReceived);
+    await fillDate(page, "Date the child was seen for the IHA (optional)", c.seen);
+    await fillDate(page, "Date the IHA report and health plan were sent to the local authority (optional)", c.reportSent);
+    await chooseRadio(page, "Who did the IHA (optional)", "Paediatrician");
+  }
+
+  async function caseScore(page: Page) {
+    const row = page.locator(".nhsuk-summary-list__row").filter({ has: page.getByRole("term").filter({ hasText: /^Case score$/ }) });
+    return (await row.getByRole("definition").innerText()).trim();
+  }
+
+  test("the auditor adds case 1 and scores it (answers save as they are given)", async () => {
+    const { page } = auditor;
+    await page.getByRole("link", { name: "Add a case" }).click();
+    await page.waitForURL(/\/cases\/new$/);
+    await heading(page, "Add a case");
+    await checkPage(auditor, "add a case");
+
+    await page.getByRole("button", { name: "Add case and start scoring" }).click();
+    await expectErrorContract(page, ["Enter the case reference", "Enter the date of birth", "Enter the date the child became looked after"]);
+    await checkPage(auditor, "add a case, with errors");
+
+    await fillCase(page, CASES[0]);
+    await submitAndWait(page, "Add case and start scoring", /\/cases\/\d+$/);
+    await heading(page, `Case ${CASES[0].ref}`);
+    caseUrls.push(new URL(page.url()).pathname);
+    await checkPage(auditor, "case 1, not scored");
+
+    // The app answers both date rules itself.
+    for (const id of ["iha-notified", "iha-timely"]) {
+      const block = page.locator(".app-criterion").filter({ has: page.getByRole("heading", { name: question(id), exact: true }) });
+      expect(await block.locator(".nhsuk-tag").first().innerText(), `${id} for case 1`).toBe("Met");
+    }
+
+    for (const c of manualCriteria) {
+      const group = page.getByRole("group", { name: c.question.trim(), exact: true });
+      await group.getByRole("radio", { name: answerFor(c), exact: true }).check();
+      const block = page.locator(".app-criterion").filter({ has: group });
+      await block.locator(".app-saved", { hasText: /^Saved$/ }).waitFor();
+    }
+    await page.reload({ waitUntil: "load" });
+    await heading(page, `Case ${CASES[0].ref}`);
+    expect(await caseScore(page)).toMatch(new RegExp(`^${EXPECTED.case1.replace(".", "\\.")} .*\\(21 of 21 criteria answered\\)$`));
+    await checkPage(auditor, "case 1, scored");
+  });
+
+  test("the auditor adds case 2, and scores it without JavaScript", async () => {
+    const { page } = auditor;
+    await goto(auditor, `${auditUrl}/cases/new`);
+    await heading(page, "Add a case");
+    await waitForHydration(page);
+    await fillCase(page, CASES[1]);
+    await submitAndWait(page, "Add case and start scoring", /\/cases\/\d+$/);
+    await heading(page, `Case ${CASES[1].ref}`);
+    const caseUrl = new URL(page.url()).pathname;
+    caseUrls.push(caseUrl);
+    await checkPage(auditor, "case 2, not scored");
+    const timely = page.locator(".app-criterion").filter({ has: page.getByRole("heading", { name: question("iha-timely"), exact: true }) });
+    expect(await timely.locator(".nhsuk-tag").first().innerText(), "iha-timely for case 2").toBe("Not met");
+
+    // Score it in the context without JavaScript: one "Save answers" for the whole case.
+    const p = noJs.page;
+    await goto(noJs, caseUrl);
+    await heading(p, `Case ${CASES[1].ref}`);
+    await checkPage(noJs, "case 2, not scored (no JavaScript)", { js: false });
+    for (const c of manualCriteria) {
+      await p.getByRole("group", { name: c.question.trim(), exact: true }).getByRole("radio", { name: answerFor(c), exact: true }).check();
+    }
+    const [response] = await Promise.all([p.waitForResponse((r) => r.request().method() === "POST"), p.getByRole("button", { name: "Save answers" }).click()]);
+    expect(response.status()).toBe(200);
+    await p.waitForLoadState("load");
+    await p.getByText("Your answers have been saved.").waitFor();
+    expect(await caseScore(p)).toMatch(new RegExp(`^${EXPECTED.case2.replace(".", "\\.")} .*\\(21 of 21 criteria answered\\)$`));
+    await checkPage(noJs, "case 2, scored (no JavaScript)", { js: false });
+  });
+
+  test("the results page shows the hand-computed percentages", async () => {
+    const { page } = auditor;
+    await goto(auditor, auditUrl);
+    await heading(page, AUDIT_TITLE);
+    await page.getByText("2 of 2 cases complete").waitFor();
+    await checkPage(auditor, "audit overview, two cases");
+
+    await page.getByRole("link", { name: "See results" }).click();
+    await page.waitForURL(/\/results$/);
+    await heading(page, `Results: ${AUDIT_TITLE}`);
+    await checkPage(auditor, "results");
+
+    expect((await page.getByTestId("overall-percent").innerText()).trim(), "overall compliance").toBe(EXPECTED.overall);
+
+    const compliance = async (table: string, rowHeader: string) => {
+      const row = page.getByRole("table", { name: table }).getByRole("row").filter({ has: page.getByRole("rowheader", { name: rowHeader, exact: true }) });
+      expect(await row.count(), `one "${rowHeader}" row in "${table}"`).toBe(1);
+      return (await row.getByRole("cell").first().innerText()).trim();
+    };
+    expect(await compliance("Compliance by criterion", question("iha-timely")), "iha-timely").toBe(EXPECTED.ihaTimely);
+    expect(await compliance("Compliance by section", "Timeliness and notification"), "timeliness section").toBe(EXPECTED.timelinessSection);
+    expect(await compliance("Compliance by service", SERVICE), "the service").toBe(EXPECTED.overall);
+  });
+});
