@@ -22,47 +22,32 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function Home() {
   const { name, role, links } = useLoaderData<typeof loader>();
+  const cards = [
+    { show: links.audits, to: "/audits", title: "Audits", description: "See audits, their progress and results." },
+    { show: links.newAudit, to: "/audits/new", title: "Start an audit", description: "Choose a template, the services in scope and the period." },
+    { show: links.admin, to: "/admin", title: "Administration", description: "Users, providers, services, teams and the audit log." },
+  ];
   return (
     <>
       <h1>Welcome, {name}</h1>
       <p className="nhsuk-lede-text">{ROLE_DESCRIPTIONS[role]}.</p>
       <ul className="nhsuk-grid-row nhsuk-card-group">
-        {links.audits && (
-          <li className="nhsuk-grid-column-one-third nhsuk-card-group__item">
-            <div className="nhsuk-card nhsuk-card--clickable">
-              <div className="nhsuk-card__content">
-                <h2 className="nhsuk-card__heading nhsuk-heading-m">
-                  <Link className="nhsuk-card__link" to="/audits">Audits</Link>
-                </h2>
-                <p className="nhsuk-card__description">See audits, their progress and results.</p>
+        {cards
+          .filter((c) => c.show)
+          .map((c) => (
+            <li className="nhsuk-grid-column-one-third nhsuk-card-group__item" key={c.to}>
+              <div className="nhsuk-card nhsuk-card--clickable">
+                <div className="nhsuk-card__content">
+                  <h2 className="nhsuk-card__heading nhsuk-heading-m">
+                    <Link className="nhsuk-card__link" to={c.to}>
+                      {c.title}
+                    </Link>
+                  </h2>
+                  <p className="nhsuk-card__description">{c.description}</p>
+                </div>
               </div>
-            </div>
-          </li>
-        )}
-        {links.newAudit && (
-          <li className="nhsuk-grid-column-one-third nhsuk-card-group__item">
-            <div className="nhsuk-card nhsuk-card--clickable">
-              <div className="nhsuk-card__content">
-                <h2 className="nhsuk-card__heading nhsuk-heading-m">
-                  <Link className="nhsuk-card__link" to="/audits/new">Start an audit</Link>
-                </h2>
-                <p className="nhsuk-card__description">Choose a template, the services in scope and the period.</p>
-              </div>
-            </div>
-          </li>
-        )}
-        {links.admin && (
-          <li className="nhsuk-grid-column-one-third nhsuk-card-group__item">
-            <div className="nhsuk-card nhsuk-card--clickable">
-              <div className="nhsuk-card__content">
-                <h2 className="nhsuk-card__heading nhsuk-heading-m">
-                  <Link className="nhsuk-card__link" to="/admin">Administration</Link>
-                </h2>
-                <p className="nhsuk-card__description">Users, providers, services, teams and the audit log.</p>
-              </div>
-            </div>
-          </li>
-        )}
+            </li>
+          ))}
       </ul>
     </>
   );

@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useActionData, useFetcher, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { useMemo, useState } from "react";
 import { useForm, type UseFormReturn } from "react-hook-form";
+import { CriterionGuidance } from "~/components/criterion-guidance";
 import { Button, GovForm, Radios, Textarea } from "~/components/form";
 import { BackLink, RagTag, SummaryList } from "~/components/ui";
 import { ANSWER_LABELS, type Answer } from "~/lib/answers";
@@ -122,22 +123,7 @@ function Guidance({ c }: { c: Criterion }) {
         <span className="nhsuk-details__summary-text">What counts as met</span>
       </summary>
       <div className="nhsuk-details__text">
-        <p>
-          <strong>Met:</strong> {c.guidance.met}
-        </p>
-        {c.guidance.partial && (
-          <p>
-            <strong>Partially met:</strong> {c.guidance.partial}
-          </p>
-        )}
-        {c.guidance.notMet && (
-          <p>
-            <strong>Not met:</strong> {c.guidance.notMet}
-          </p>
-        )}
-        <p className="nhsuk-body-s">
-          Sources: {c.sources.map((s) => `${s.report} ${s.paragraph}${s.recommendation ? ` (${s.recommendation})` : ""}`).join("; ")}
-        </p>
+        <CriterionGuidance c={c} />
       </div>
     </details>
   );

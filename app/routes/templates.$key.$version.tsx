@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { CriterionGuidance } from "~/components/criterion-guidance";
 import { BackLink } from "~/components/ui";
 import { ANSWER_LABELS } from "~/lib/answers";
 import { getTemplateVersion, listTemplateVersions } from "~/models/templates.server";
@@ -61,20 +62,7 @@ export default function TemplateView() {
                 Criterion id {c.id}
                 {c.rule ? " · answered by the app from the case dates" : ""} · answers: {c.answers.map((a) => ANSWER_LABELS[a]).join(", ")}
               </p>
-              <p>
-                <strong>Met:</strong> {c.guidance.met}
-              </p>
-              {c.guidance.partial && (
-                <p>
-                  <strong>Partially met:</strong> {c.guidance.partial}
-                </p>
-              )}
-              {c.guidance.notMet && (
-                <p>
-                  <strong>Not met:</strong> {c.guidance.notMet}
-                </p>
-              )}
-              <p className="nhsuk-body-s">Sources: {c.sources.map((src) => `${src.report} ${src.paragraph}${src.recommendation ? ` (${src.recommendation})` : ""}`).join("; ")}</p>
+              <CriterionGuidance c={c} />
             </div>
           ))}
         </section>
