@@ -100,6 +100,9 @@ function CsrfHidden() {
 function Document({ children, user }: { children: ReactNode; user?: Awaited<ReturnType<typeof loader>>["user"] }) {
   useEffect(() => {
     document.documentElement.dataset.hydrated = "true";
+    // An error page rendered on the client replaces <body>, losing the classes set by the inline script.
+    document.body.classList.add("js-enabled");
+    if ("noModule" in HTMLScriptElement.prototype) document.body.classList.add("nhsuk-frontend-supported");
     import("nhsuk-frontend").then(({ initAll }) => initAll()).catch(() => undefined);
   }, []);
   return (

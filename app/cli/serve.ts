@@ -32,6 +32,8 @@ export async function startServer({ port, host, buildPath }: { port: number; hos
         },
       },
       strictTransportSecurity: false,
+      // Browsers send "Origin: null" on form posts under no-referrer, which Remix then refuses.
+      referrerPolicy: { policy: "same-origin" },
     }),
   );
 
