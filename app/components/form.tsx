@@ -3,7 +3,7 @@
  * label → hint → error message → control; an error summary that takes focus; answers kept after
  * an error (also without JavaScript, because every control renders its value on the server).
  */
-import { Form, useRouteLoaderData, useSubmit } from "@remix-run/react";
+import { Form, useLocation, useRouteLoaderData, useSubmit } from "@remix-run/react";
 import { createContext, useContext, useEffect, useRef, type ReactNode } from "react";
 import type { FieldValues, UseFormRegister, UseFormReturn } from "react-hook-form";
 import { fieldId, flattenRhfErrors, type FieldErrors } from "~/lib/form-data";
@@ -395,4 +395,18 @@ export function Button({ children, name, value, secondary, warning }: { children
       {children}
     </button>
   );
+}
+
+/**
+ * After each submission: empties the forms that did not fail (a new password is not left in its box,
+ * an added name is cleared for the next one) and clears browser-side errors left on them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema's form
+export function useResetAfterSubmit(forms: Record<string, UseFormReturn<any, any, any>>, failed: unknown) {
+  const { key } = useLocation();
+  useEffect(() => {
+    for (const [intent, form] of Object.entries(forms)) if (intent !== failed) form.reset();
+    // Only when a navigation (a submission or a redirect after one) has finished.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
 }

@@ -171,3 +171,28 @@ export function ageInYearsOn(dateOfBirth: string, onDate: string): number {
   const birthdayNotYetReached = on.m < born.m || (on.m === born.m && on.d < birthdayDay);
   return on.y - born.y - (birthdayNotYetReached ? 1 : 0);
 }
+
+const londonDateTime = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Europe/London",
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+  hour12: true,
+});
+
+/**
+ * A UTC ISO timestamp as UK local time, GOV.UK style: "1 December 2025 at 2:05pm".
+ * Done on the server so the page reads the same with or without JavaScript.
+ */
+export function formatDateTimeLondon(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const p = Object.fromEntries(londonDateTime.formatToParts(date).map((x) => [x.type, x.value]));
+  const hour = Number(p.hour) || 12;
+  const minute = p.minute ?? "00";
+  const ampm = (p.dayPeriod ?? "").toLowerCase().replace(/\./g, "").replace(/\s/g, "");
+  const time = minute === "00" && hour === 12 ? (ampm === "am" ? "midnight" : "midday") : `${hour}:${minute}${ampm}`;
+  return `${p.day} ${p.month} ${p.year} at ${time}`;
+}

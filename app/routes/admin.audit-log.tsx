@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { BackLink } from "~/components/ui";
-import { formatDateTimeLondon, listAuditActions, listAuditLog } from "~/models/audit-log.server";
+import { formatDateTimeLondon } from "~/lib/dates";
+import { listAuditActions, listAuditLog } from "~/models/audit-log.server";
 import { requireUser } from "~/utils/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "Audit log – Safeguarding case-file audit" }];

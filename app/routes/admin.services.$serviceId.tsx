@@ -1,10 +1,9 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData, useLocation } from "@remix-run/react";
-import { useEffect } from "react";
-import { useForm, type UseFormReturn } from "react-hook-form";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useForm } from "react-hook-form";
 import * as z from "zod/mini";
-import { Button, GovForm, Select, TextInput } from "~/components/form";
+import { Button, GovForm, Select, TextInput, useResetAfterSubmit } from "~/components/form";
 import { BackLink, Banner } from "~/components/ui";
 import { idChoice, requiredText } from "~/schemas/fields";
 import { ServiceSchema, TeamSchema } from "~/schemas/organisation";
@@ -95,20 +94,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 
   throw new Response("The form could not be read. Go back and try again.", { status: 400 });
-}
-
-/**
- * After each submission: empties the forms that did not fail (a new password is not left in its box,
- * an added name is cleared for the next one) and clears browser-side errors left on them.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema's form
-function useResetAfterSubmit(forms: Record<string, UseFormReturn<any, any, any>>, failed: unknown) {
-  const { key } = useLocation();
-  useEffect(() => {
-    for (const [intent, form] of Object.entries(forms)) if (intent !== failed) form.reset();
-    // Only when a navigation (a submission or a redirect after one) has finished.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
 }
 
 export default function ServicePage() {

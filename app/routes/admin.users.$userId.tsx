@@ -1,14 +1,13 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
-import { useEffect } from "react";
-import { useForm, type UseFormReturn } from "react-hook-form";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useForm } from "react-hook-form";
 import { ROLES, type Role } from "../../db/schema";
-import { Button, CsrfInput, ErrorSummary, GovForm, Radios, TextInput } from "~/components/form";
+import { Button, CsrfInput, ErrorSummary, GovForm, Radios, TextInput, useResetAfterSubmit } from "~/components/form";
 import { BackLink, Banner, SummaryList } from "~/components/ui";
 import { can, ROLE_DESCRIPTIONS, ROLE_LABELS } from "~/lib/permissions";
 import { ChangeRoleSchema, ResetPasswordSchema } from "~/schemas/account";
-import { formatDateTimeLondon } from "~/models/audit-log.server";
+import { formatDateTimeLondon } from "~/lib/dates";
 import { changeRole, getUser, LastAdministratorError, resetPassword, setDisabled } from "~/models/users.server";
 import { requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/csrf.server";
@@ -107,20 +106,6 @@ function doneMessage(done: Done, name: string, role: Role) {
     case "password":
       return `A new password has been set for ${name}. They have been signed out and need the new password to sign in.`;
   }
-}
-
-/**
- * After each submission: empties the forms that did not fail (a new password is not left in its box,
- * an added name is cleared for the next one) and clears browser-side errors left on them.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema's form
-function useResetAfterSubmit(forms: Record<string, UseFormReturn<any, any, any>>, failed: unknown) {
-  const { key } = useLocation();
-  useEffect(() => {
-    for (const [intent, form] of Object.entries(forms)) if (intent !== failed) form.reset();
-    // Only when a navigation (a submission or a redirect after one) has finished.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
 }
 
 export default function UserPage() {

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BackLink, Banner } from "~/components/ui";
 import { ROLE_LABELS } from "~/lib/permissions";
-import { formatDateTimeLondon } from "~/models/audit-log.server";
+import { formatDateTimeLondon } from "~/lib/dates";
 import { listUsers } from "~/models/users.server";
 import { requireUser } from "~/utils/auth.server";
 

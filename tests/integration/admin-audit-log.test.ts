@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as auditLog from "~/routes/admin.audit-log";
-import { formatDateTimeLondon, listAuditActions, listAuditLog } from "~/models/audit-log.server";
+import { formatDateTimeLondon } from "~/lib/dates";
+import { listAuditActions, listAuditLog } from "~/models/audit-log.server";
 import type { Db } from "~/utils/db.server";
 import { callLoader, useTempDb, userWithSession } from "./helpers";
 
