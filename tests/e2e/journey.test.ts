@@ -143,7 +143,7 @@ async function chooseRadio(scope: Page | Locator, legend: string, option: string
 
 /**
  * The GOV.UK error contract: an error summary titled "There is a problem", listing the
- * messages, that has focus; and (with JavaScript) a page title starting "Error: ".
+ * messages, that has focus (with JavaScript); and a page title starting "Error: ".
  */
 async function expectErrorContract(page: Page, messages: string[], { js = true }: { js?: boolean } = {}) {
   const summary = page.locator(".nhsuk-error-summary");
@@ -162,6 +162,7 @@ async function expectErrorContract(page: Page, messages: string[], { js = true }
       .filter((href) => !href.startsWith("#") || !document.getElementById(decodeURIComponent(href.slice(1)))),
   );
   expect(broken, "error summary links with no matching element").toEqual([]);
+  if (!js) expect(await page.title(), "the server-rendered title of a page with errors").toMatch(/^Error: /);
   if (js) {
     await page
       .waitForFunction(() => document.activeElement?.classList.contains("nhsuk-error-summary") ?? false, undefined, { timeout: 5_000 })
