@@ -61,8 +61,9 @@ export async function newPage(browser: Browser, options: BrowserContextOptions =
   const context = await browser.newContext({ locale: "en-GB", timezoneId: "Europe/London", ...options });
   const page = await context.newPage();
   if (options.javaScriptEnabled === false) noJsPages.add(page);
-  page.setDefaultTimeout(15_000);
-  page.setDefaultNavigationTimeout(30_000);
+  // Generous: CI machines are small and shared; a slow step should not read as a failure.
+  page.setDefaultTimeout(45_000);
+  page.setDefaultNavigationTimeout(60_000);
   const errors: string[] = [];
   const ownOrigin = (url: string) => {
     if (!url) return true;
