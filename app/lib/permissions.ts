@@ -29,6 +29,7 @@ export const PERMISSIONS = {
   viewTemplates: ALL,
   viewAudits: ALL,
   createAudit: ["administrator", "auditor"],
+  deleteAudit: ["administrator"],
   editCases: ["administrator", "auditor"],
   viewCases: ["administrator", "auditor", "reviewer"],
   viewResults: ALL,

@@ -1,7 +1,7 @@
 /** Audits: a template version pinned, services in scope and a period. */
 import { sql } from "kysely";
 import type { AuditStatus } from "../../db/schema";
-import type { NewAuditInput } from "~/schemas/audit";
+import type { AuditDetailsInput, NewAuditInput } from "~/schemas/audit";
 import type { CaseFormContext } from "~/schemas/case";
 import { logEvent, type Actor } from "~/utils/audit-log.server";
 import type { Db } from "~/utils/db.server";
@@ -143,4 +143,77 @@ export function caseFormContext(audit: AuditWithTemplate, today: string): CaseFo
     teams: audit.teams,
     today,
   };
+}
+
+/** Services still holding cases of this audit, so they cannot leave its scope. */
+export class ServiceInUseError extends Error {}
+
+/** Changes an audit's title, period and services in scope; logged with before and after. */
+export async function updateAudit(db: Db, actor: NonNullable<Actor>, auditId: number, input: AuditDetailsInput, request?: Request) {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("audits").selectAll().where("id", "=", auditId).executeTakeFirst();
+    if (!before) return undefined;
+    const beforeServices = (await trx.selectFrom("audit_services").select("service_id").where("audit_id", "=", auditId).execute()).map((r) => r.service_id);
+    const serviceIds = [...new Set(input.serviceIds.map(Number))];
+    const found = await trx.selectFrom("services").select("id").where("id", "in", serviceIds).execute();
+    if (found.length !== serviceIds.length) throw new InvalidReferenceError("serviceIds", "Select services from the list");
+    const inUse = await trx
+      .selectFrom("cases")
+      .innerJoin("services", "services.id", "cases.service_id")
+      .select("services.name")
+      .distinct()
+      .where("cases.audit_id", "=", auditId)
+      .where("cases.service_id", "not in", serviceIds)
+      .execute();
+    if (inUse.length) {
+      throw new InvalidReferenceError(
+        "serviceIds",
+        `${inUse.map((s) => s.name).join(", ")} still ${inUse.length === 1 ? "has" : "have"} cases in this audit. Keep ${inUse.length === 1 ? "it" : "them"} in scope, or move or remove those cases first`,
+      );
+    }
+    const after = await trx
+      .updateTable("audits")
+      .set({ title: input.title, period_start: input.periodStart!, period_end: input.periodEnd!, updated_at: nowIso() })
+      .where("id", "=", auditId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await trx.deleteFrom("audit_services").where("audit_id", "=", auditId).execute();
+    await trx.insertInto("audit_services").values(serviceIds.map((service_id) => ({ audit_id: auditId, service_id }))).execute();
+    await logEvent(trx, {
+      actor,
+      action: "update",
+      entity: "audit",
+      entityId: auditId,
+      before: { ...before, serviceIds: beforeServices },
+      after: { ...after, serviceIds },
+      request,
+    });
+    return after;
+  });
+}
+
+/** Deletes an audit with its cases and answers; the log keeps what was removed. */
+export async function deleteAudit(db: Db, actor: NonNullable<Actor>, auditId: number, request?: Request) {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("audits").selectAll().where("id", "=", auditId).executeTakeFirst();
+    if (!before) return false;
+    const cases = await trx.selectFrom("cases").select(["id", "case_ref"]).where("audit_id", "=", auditId).execute();
+    const caseIds = cases.map((c) => c.id);
+    const answerCount = caseIds.length
+      ? Number((await trx.selectFrom("answers").select((eb) => eb.fn.countAll<number>().as("n")).where("case_id", "in", caseIds).executeTakeFirstOrThrow()).n)
+      : 0;
+    if (caseIds.length) await trx.deleteFrom("answers").where("case_id", "in", caseIds).execute();
+    await trx.deleteFrom("cases").where("audit_id", "=", auditId).execute();
+    await trx.deleteFrom("audit_services").where("audit_id", "=", auditId).execute();
+    await trx.deleteFrom("audits").where("id", "=", auditId).execute();
+    await logEvent(trx, {
+      actor,
+      action: "delete",
+      entity: "audit",
+      entityId: auditId,
+      before: { ...before, cases: cases.map((c) => c.case_ref), answerCount },
+      request,
+    });
+    return true;
+  });
 }

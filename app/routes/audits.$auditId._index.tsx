@@ -30,6 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // Managers see counts and results, never the case list.
     cases: canViewCases ? progress.cases : null,
     canEdit: can(user.role, "editCases") && audit.status !== "complete",
+    canChangeDetails: can(user.role, "createAudit") && audit.status !== "complete",
   };
 }
 
@@ -38,7 +39,7 @@ function percentText(p: number | null) {
 }
 
 export default function AuditOverview() {
-  const { audit, progress, cases, canEdit } = useLoaderData<typeof loader>();
+  const { audit, progress, cases, canEdit, canChangeDetails } = useLoaderData<typeof loader>();
   return (
     <>
       <BackLink to="/audits">Back to audits</BackLink>
@@ -55,6 +56,11 @@ export default function AuditOverview() {
           { key: "Progress", value: `${progress.complete} of ${progress.total} cases complete` },
         ]}
       />
+      {canChangeDetails && (
+        <p>
+          <Link to={`/audits/${audit.id}/edit`}>Change audit details</Link>
+        </p>
+      )}
       <div className="nhsuk-u-margin-bottom-5">
         {canEdit && (
           <Link to={`/audits/${audit.id}/cases/new`} className="nhsuk-button nhsuk-u-margin-right-3">

@@ -3,7 +3,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
 import { useForm } from "react-hook-form";
-import { Button, Checkboxes, DateInput, GovForm, Radios, TextInput } from "~/components/form";
+import { AuditDetailsFields } from "~/components/audit-fields";
+import { Button, GovForm, Radios } from "~/components/form";
 import { BackLink } from "~/components/ui";
 import { todayInLondon } from "~/lib/dates";
 import { can } from "~/lib/permissions";
@@ -72,15 +73,7 @@ export default function NewAudit() {
             legend="Which template are you auditing against?"
             options={templates.map((t) => ({ value: String(t.id), label: `${t.title} (version ${t.version})`, hint: t.description }))}
           />
-          <TextInput name="title" label="Audit title" hint="For example, LAC initial health assessments, April to June 2026" />
-          <Checkboxes
-            name="serviceIds"
-            legend="Which services are in scope?"
-            hint="Select all that apply"
-            options={services.map((s) => ({ value: String(s.id), label: `${s.name} (${s.provider_name})` }))}
-          />
-          <DateInput name="periodStart" legend="Start of the audit period" hint="The first date of the practice you are auditing, for example 1 4 2026" />
-          <DateInput name="periodEnd" legend="End of the audit period" hint="For example, 30 6 2026" />
+          <AuditDetailsFields services={services} />
           <Button>Start audit</Button>
         </GovForm>
       </div>

@@ -478,4 +478,18 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
     expect(await compliance("Compliance by section", "Timeliness and notification"), "timeliness section").toBe(EXPECTED.timelinessSection);
     expect(await compliance("Compliance by service", SERVICE), "the service").toBe(EXPECTED.overall);
   });
+
+  test("the auditor changes the audit's title; the scores are unchanged", async () => {
+    const { page } = auditor;
+    await goto(auditor, auditUrl);
+    await page.getByRole("link", { name: "Change audit details", exact: true }).click();
+    await heading(page, "Change audit details");
+    await waitForHydration(page);
+    await checkPage(auditor, "change audit details");
+    expect(await page.getByLabel("Audit title", { exact: true }).inputValue()).toBe(AUDIT_TITLE);
+    await page.getByLabel("Audit title", { exact: true }).fill(`${AUDIT_TITLE} (checked)`);
+    await submitAndWait(page, "Save audit details", new RegExp(`${auditUrl}$`));
+    await heading(page, `${AUDIT_TITLE} (checked)`);
+    await page.getByText("2 of 2 cases complete").waitFor();
+  });
 });

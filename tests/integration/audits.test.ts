@@ -9,6 +9,7 @@ import * as auditPage from "~/routes/audits.$auditId._index";
 import * as newCase from "~/routes/audits.$auditId.cases.new";
 import * as casePage from "~/routes/audits.$auditId.cases.$caseId._index";
 import * as editCase from "~/routes/audits.$auditId.cases.$caseId.edit";
+import * as editAudit from "~/routes/audits.$auditId.edit";
 import * as results from "~/routes/audits.$auditId.results";
 import * as templatesIndex from "~/routes/templates._index";
 import * as templateView from "~/routes/templates.$key.$version";
@@ -356,6 +357,8 @@ describe("who may do what (every audit route checks the role on the server)", ()
       { name: "GET /audits/new", run: loader(newAudit, "/audits/new"), allowed: editors },
       { name: "POST /audits/new", run: action(newAudit, "/audits/new", {}), allowed: editors },
       { name: "GET /audits/:id", run: loader(auditPage, `/audits/${auditId}`), allowed: all },
+      { name: "GET /audits/:id/edit", run: loader(editAudit, `/audits/${auditId}/edit`), allowed: editors },
+      { name: "POST /audits/:id/edit", run: action(editAudit, `/audits/${auditId}/edit`, {}), allowed: editors },
       { name: "GET /audits/:id/cases/new", run: loader(newCase, `/audits/${auditId}/cases/new`), allowed: editors },
       { name: "POST /audits/:id/cases/new", run: action(newCase, `/audits/${auditId}/cases/new`, {}), allowed: editors },
       { name: "GET case", run: loader(casePage, `/audits/${auditId}/cases/${caseId}`), allowed: ["administrator", "auditor", "reviewer"] },
@@ -386,5 +389,48 @@ describe("who may do what (every audit route checks the role on the server)", ()
     expect(res.status).toBe(403);
     const res2 = await callAction(newAudit.action, "/audits/new", auditFields(), { cookie: auditor, csrf: "forged-token" });
     expect(res2.status).toBe(403);
+  });
+});
+
+describe("changing and deleting an audit", () => {
+  it("changes title, period and scope, logging before and after", async () => {
+    const auditId = await createAudit();
+    const params = { auditId: String(auditId) };
+    const res = await callAction(editAudit.action, `/audits/${auditId}/edit`, { ...auditFields({ title: "IHA audit, first quarter", serviceIds: [String(serviceA)] }) }, { cookie: auditor, params });
+    expect(res.status).toBe(302);
+    const audit = await db.selectFrom("audits").selectAll().where("id", "=", auditId).executeTakeFirstOrThrow();
+    expect(audit.title).toBe("IHA audit, first quarter");
+    expect((await db.selectFrom("audit_services").select("service_id").where("audit_id", "=", auditId).execute()).map((r) => r.service_id)).toEqual([serviceA]);
+    const log = await db.selectFrom("audit_log").selectAll().where("entity", "=", "audit").where("entity_id", "=", String(auditId)).where("action", "=", "update").executeTakeFirstOrThrow();
+    expect(JSON.parse(log.before!)).toMatchObject({ title: "IHA audit Q1" });
+    expect(JSON.parse(log.after!)).toMatchObject({ title: "IHA audit, first quarter", serviceIds: [serviceA] });
+  });
+
+  it("refuses to take a service with cases out of scope", async () => {
+    const auditId = await createAudit();
+    await addCase(auditId, { ...caseFields("LAC-7001", { lookedAfter: "2025-12-01" }), serviceId: String(serviceB) });
+    const res = await callAction(editAudit.action, `/audits/${auditId}/edit`, auditFields({ serviceIds: [String(serviceA)] }), { cookie: auditor, params: { auditId: String(auditId) } });
+    expect(res.status).toBe(400);
+    expect(res.data.errors.serviceIds).toBe("Health visiting still has cases in this audit. Keep it in scope, or move or remove those cases first");
+    expect((await db.selectFrom("audit_services").select("service_id").where("audit_id", "=", auditId).execute()).length).toBe(2);
+  });
+
+  it("lets only an administrator delete an audit, with its cases and answers, and logs what went", async () => {
+    const auditId = await createAudit();
+    const added = await addCase(auditId, caseFields("LAC-8001", { lookedAfter: "2025-12-01" }));
+    const caseId = Number(added.location!.split("/").pop());
+    const scorable = allCriteria(template).filter((c) => !c.rule);
+    await callAction(casePage.action, `/audits/${auditId}/cases/${caseId}`, { [`answers.${scorable[0].id}.answer`]: "met" }, { cookie: auditor, params: { auditId: String(auditId), caseId: String(caseId) } });
+    const params = { auditId: String(auditId) };
+    const refused = await callAction(editAudit.action, `/audits/${auditId}/edit`, { intent: "delete" }, { cookie: auditor, params });
+    expect(refused.status).toBe(403);
+    expect(await db.selectFrom("audits").select("id").where("id", "=", auditId).executeTakeFirst()).toBeDefined();
+    const res = await callAction(editAudit.action, `/audits/${auditId}/edit`, { intent: "delete" }, { cookie: admin, params });
+    expect(res.location).toBe("/audits");
+    expect(await db.selectFrom("audits").select("id").where("id", "=", auditId).executeTakeFirst()).toBeUndefined();
+    expect(await db.selectFrom("cases").select("id").where("audit_id", "=", auditId).execute()).toEqual([]);
+    expect(await db.selectFrom("answers").select("id").where("case_id", "=", caseId).execute()).toEqual([]);
+    const log = await db.selectFrom("audit_log").selectAll().where("entity", "=", "audit").where("entity_id", "=", String(auditId)).where("action", "=", "delete").executeTakeFirstOrThrow();
+    expect(JSON.parse(log.before!)).toMatchObject({ cases: ["LAC-8001"], answerCount: 1 });
   });
 });
