@@ -116,10 +116,31 @@ export async function resetPassword(db: Db, actor: Actor, userId: number, passwo
   });
 }
 
-export type SignInResult = { ok: true; user: { id: number; email: string } } | { ok: false; reason: "invalid" | "disabled" };
+export type SignInResult = { ok: true; user: { id: number; email: string } } | { ok: false; reason: "invalid" | "disabled" | "throttled" };
+
+/** Failed sign-ins allowed for one email address within the window before it is locked for the rest of it. */
+export const SIGN_IN_ATTEMPTS = 10;
+export const SIGN_IN_WINDOW_MINUTES = 15;
+
+async function recentFailures(db: Db, email: string, now: Date) {
+  const since = new Date(now.getTime() - SIGN_IN_WINDOW_MINUTES * 60_000).toISOString();
+  const row = await db
+    .selectFrom("audit_log")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("action", "=", "sign-in-failed")
+    .where("actor", "=", email)
+    .where("at", ">=", since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
 
 /** Checks an email and password; every attempt, good or bad, goes in the audit log. */
-export async function authenticate(db: Db, email: string, password: string, request?: Request): Promise<SignInResult> {
+export async function authenticate(db: Db, email: string, password: string, request?: Request, now = new Date()): Promise<SignInResult> {
+  // Slows password guessing: the failures recorded in the audit log are the counter.
+  if ((await recentFailures(db, email, now)) >= SIGN_IN_ATTEMPTS) {
+    await logEvent(db, { actor: null, actorLabel: email, action: "sign-in-throttled", entity: "session", request });
+    return { ok: false, reason: "throttled" };
+  }
   const user = await db.selectFrom("users").select(["id", "email", "password_hash", "disabled_at"]).where("email", "=", email).executeTakeFirst();
   const matches = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
   if (!user || !matches) {

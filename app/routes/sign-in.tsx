@@ -4,7 +4,7 @@ import { useActionData, useSearchParams } from "@remix-run/react";
 import { useForm } from "react-hook-form";
 import { Button, GovForm, TextInput } from "~/components/form";
 import { SignInSchema, type SignInInput } from "~/schemas/account";
-import { authenticate, countUsers } from "~/models/users.server";
+import { authenticate, countUsers, SIGN_IN_WINDOW_MINUTES } from "~/models/users.server";
 import { getOptionalUser, safeRedirect } from "~/utils/auth.server";
 import { readForm } from "~/utils/csrf.server";
 import { createSession, sessionCookie } from "~/utils/session.server";
@@ -26,10 +26,11 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.ok) return invalid(parsed.errors, parsed.values);
   const result = await authenticate(db, parsed.data.email, parsed.data.password, request);
   if (!result.ok) {
-    const message =
-      result.reason === "disabled"
-        ? "Your account has been disabled. Contact your administrator if you need access"
-        : "Enter a correct email address and password";
+    const message = {
+      disabled: "Your account has been disabled. Contact your administrator if you need access",
+      throttled: `There have been too many attempts to sign in with this email address. Wait ${SIGN_IN_WINDOW_MINUTES} minutes, then try again`,
+      invalid: "Enter a correct email address and password",
+    }[result.reason];
     return data({ errors: { email: message }, values: { email: parsed.data.email } }, { status: 400 });
   }
   const token = await createSession(db, result.user.id);

@@ -4,6 +4,7 @@ import * as home from "~/routes/_index";
 import * as setup from "~/routes/setup";
 import * as signIn from "~/routes/sign-in";
 import * as signOut from "~/routes/sign-out";
+import { authenticate, SIGN_IN_ATTEMPTS, SIGN_IN_WINDOW_MINUTES } from "~/models/users.server";
 import type { Db } from "~/utils/db.server";
 import { getSessionUser, IDLE_TIMEOUT_MS, ABSOLUTE_TIMEOUT_MS } from "~/utils/session.server";
 import { anonymousCookie, callAction, callLoader, useTempDb, userWithSession } from "./helpers";
@@ -102,6 +103,23 @@ describe("signing in and out", () => {
     const res = await callAction(signOut.action, "/sign-out", {}, { cookie });
     expect(res.location).toBe("/sign-in");
     expect((await callLoader(home.loader, "/", { cookie })).location).toBe("/sign-in");
+  });
+});
+
+describe("password guessing", () => {
+  it(`locks an email address for ${SIGN_IN_WINDOW_MINUTES} minutes after ${SIGN_IN_ATTEMPTS} failed sign-ins, even with the right password`, async () => {
+    await userWithSession(db, "auditor", { email: "target@nhs.net", password: "the right password" });
+    for (let i = 0; i < SIGN_IN_ATTEMPTS; i++) {
+      const r = await callAction(signIn.action, "/sign-in", { email: "target@nhs.net", password: `guess number ${i}` }, { cookie: anonymousCookie });
+      expect(r.data.errors.email).toBe("Enter a correct email address and password");
+    }
+    const locked = await callAction(signIn.action, "/sign-in", { email: "target@nhs.net", password: "the right password" }, { cookie: anonymousCookie });
+    expect(locked.status).toBe(400);
+    expect(locked.data.errors.email).toBe(`There have been too many attempts to sign in with this email address. Wait ${SIGN_IN_WINDOW_MINUTES} minutes, then try again`);
+    // Another address is not affected, and the lock ends with the window.
+    expect((await authenticate(db, "ada@nhs.net", "long enough password")).ok).toBe(true);
+    const later = new Date(Date.now() + (SIGN_IN_WINDOW_MINUTES + 1) * 60_000);
+    expect((await authenticate(db, "target@nhs.net", "the right password", undefined, later)).ok).toBe(true);
   });
 });
 
