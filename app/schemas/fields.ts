@@ -77,6 +77,8 @@ export function dateField({ label, required = false, notFuture = true, today }: 
       if (!/^\d{4}$/.test(year)) return fail(`${label} must include a year with 4 numbers, like 2025`);
       const iso = isoFromParts(day, month, year);
       if (!iso) return fail(`${label} must be a real date`);
+      if (Number(year) < 1900) return fail(`${label} must be in 1900 or later`);
+      if (Number(year) > 2099) return fail(`${label} must be before 2100`);
       if (notFuture && today && compareIso(iso, today) > 0) return fail(`${label} must be today or in the past`);
       return iso;
     }),

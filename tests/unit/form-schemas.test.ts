@@ -44,6 +44,8 @@ describe("GOV.UK date input", () => {
     [{ day: "31", month: "2", year: "2020" }, "Date of birth must be a real date"],
     [{ day: "1", month: "1", year: "20" }, "Date of birth must include a year with 4 numbers, like 2025"],
     [{ day: "24", month: "11", year: "2026" }, "Date of birth must be today or in the past"],
+    [{ day: "1", month: "1", year: "0000" }, "Date of birth must be in 1900 or later"],
+    [{ day: "1", month: "1", year: "1899" }, "Date of birth must be in 1900 or later"],
   ])("%j → %s", (parts, message) => {
     const r = dob.safeParse(parts);
     expect(r.success).toBe(false);
