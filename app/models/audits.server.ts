@@ -5,15 +5,14 @@ import type { AuditDetailsInput, NewAuditInput } from "~/schemas/audit";
 import type { CaseFormContext } from "~/schemas/case";
 import { logEvent, type Actor } from "~/utils/audit-log.server";
 import type { Db } from "~/utils/db.server";
+import { UserInputError } from "~/utils/validation.server";
 import { nowIso } from "~/utils/time.server";
 import { getTemplateVersion } from "./templates.server";
 
-export class InvalidReferenceError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
+/** A crafted or stale id (template version, service) in an audit form. */
+export class InvalidReferenceError extends UserInputError {
+  constructor(field: string, message: string) {
+    super(message, field);
   }
 }
 
@@ -144,9 +143,6 @@ export function caseFormContext(audit: AuditWithTemplate, today: string): CaseFo
     today,
   };
 }
-
-/** Services still holding cases of this audit, so they cannot leave its scope. */
-export class ServiceInUseError extends Error {}
 
 /** Changes an audit's title, period and services in scope; logged with before and after. */
 export async function updateAudit(db: Db, actor: NonNullable<Actor>, auditId: number, input: AuditDetailsInput, request?: Request) {

@@ -6,15 +6,20 @@ import type { CaseInput } from "~/schemas/case";
 import { isoToParts } from "~/schemas/fields";
 import { logEvent, type Actor } from "~/utils/audit-log.server";
 import type { Db } from "~/utils/db.server";
+import { UserInputError } from "~/utils/validation.server";
 import { nowIso } from "~/utils/time.server";
 import { markInProgress, type AuditWithTemplate } from "./audits.server";
 
-export class DuplicateCaseRefError extends Error {}
+export class DuplicateCaseRefError extends UserInputError {
+  constructor(caseRef: string) {
+    super(`Case reference ${caseRef} is already in this audit. Enter a different case reference`, "caseRef");
+  }
+}
 
 async function assertRefFree(db: Db, auditId: number, caseRef: string, exceptCaseId?: number) {
   let q = db.selectFrom("cases").select("id").where("audit_id", "=", auditId).where("case_ref", "=", caseRef);
   if (exceptCaseId) q = q.where("id", "!=", exceptCaseId);
-  if (await q.executeTakeFirst()) throw new DuplicateCaseRefError();
+  if (await q.executeTakeFirst()) throw new DuplicateCaseRefError(caseRef);
 }
 
 function caseValues(input: CaseInput) {

@@ -6,10 +6,11 @@
 import { sql } from "kysely";
 import { logEvent, type Actor } from "~/utils/audit-log.server";
 import type { Db } from "~/utils/db.server";
+import { UserInputError } from "~/utils/validation.server";
 import { nowIso } from "~/utils/time.server";
 
 /** A name already used under the same parent; `message` is the GOV.UK error for the field. */
-export class DuplicateNameError extends Error {
+export class DuplicateNameError extends UserInputError {
   constructor(
     readonly entity: "provider" | "service" | "team",
     readonly name: string,

@@ -2,6 +2,7 @@
 import type { Role } from "../../db/schema";
 import { logEvent, type Actor } from "~/utils/audit-log.server";
 import type { Db } from "~/utils/db.server";
+import { UserInputError } from "~/utils/validation.server";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "~/utils/password.server";
 import { destroyUserSessions } from "~/utils/session.server";
 import { nowIso } from "~/utils/time.server";
@@ -13,7 +14,11 @@ export async function countUsers(db: Db): Promise<number> {
   return Number(row.n);
 }
 
-export class EmailTakenError extends Error {}
+export class EmailTakenError extends UserInputError {
+  constructor() {
+    super("A user with this email address already exists", "email");
+  }
+}
 
 async function insertUser(db: Db, input: { name: string; email: string; role: Role; password: string }) {
   const existing = await db.selectFrom("users").select("id").where("email", "=", input.email).executeTakeFirst();
@@ -71,7 +76,11 @@ async function countActiveAdministrators(db: Db) {
   return Number(row.n);
 }
 
-export class LastAdministratorError extends Error {}
+export class LastAdministratorError extends UserInputError {
+  constructor() {
+    super("The only active administrator cannot lose that role or be disabled. Make another user an administrator first");
+  }
+}
 
 /** Changes a user's role. The last active administrator cannot be demoted (nobody could manage users). */
 export async function changeRole(db: Db, actor: Actor, userId: number, role: Role, request?: Request) {

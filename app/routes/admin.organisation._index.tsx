@@ -5,10 +5,10 @@ import { useForm } from "react-hook-form";
 import { Button, GovForm, TextInput } from "~/components/form";
 import { BackLink } from "~/components/ui";
 import { ProviderSchema } from "~/schemas/organisation";
-import { createProvider, DuplicateNameError, listProviders } from "~/models/organisation.server";
+import { createProvider, listProviders } from "~/models/organisation.server";
 import { requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/csrf.server";
-import { invalid, parseForm } from "~/utils/validation.server";
+import { invalid, orInvalid, parseForm } from "~/utils/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Organisation – Safeguarding case-file audit" }];
 
@@ -22,13 +22,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const parsed = parseForm(ProviderSchema, form);
   if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-  try {
+  return orInvalid(parsed.values, async () => {
     const provider = await createProvider(db, user, parsed.data, request);
     return redirect(`/admin/providers/${provider.id}?added=provider`);
-  } catch (e) {
-    if (e instanceof DuplicateNameError) return invalid({ name: e.message }, parsed.values);
-    throw e;
-  }
+  }, { field: "name" });
 }
 
 export default function Organisation() {

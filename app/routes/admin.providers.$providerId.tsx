@@ -6,11 +6,11 @@ import * as z from "zod/mini";
 import { Button, GovForm, TextInput, useResetAfterSubmit } from "~/components/form";
 import { BackLink, Banner } from "~/components/ui";
 import { ProviderSchema, ServiceSchema } from "~/schemas/organisation";
-import { createService, DuplicateNameError, getProvider, listServices, renameProvider } from "~/models/organisation.server";
+import { createService, getProvider, listServices, renameProvider } from "~/models/organisation.server";
 import { requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/csrf.server";
 import type { Db } from "~/utils/db.server";
-import { invalid, parseForm } from "~/utils/validation.server";
+import { invalid, orInvalid, parseForm } from "~/utils/validation.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.provider.name ?? "Provider"} – Safeguarding case-file audit` }];
 
@@ -54,26 +54,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "add-service") {
     const parsed = parseForm(ServiceSchema, form);
     if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-    try {
+    return orInvalid(parsed.values, async () => {
       const service = await createService(db, user, provider.id, parsed.data, request);
       if (!service) throw new Response("This provider does not exist.", { status: 404, statusText: "Not Found" });
       return redirect(`${here}?service=${service.id}`);
-    } catch (e) {
-      if (e instanceof DuplicateNameError) return invalid({ name: e.message }, parsed.values);
-      throw e;
-    }
+    }, { field: "name" });
   }
 
   if (intent === "rename") {
     const parsed = parseForm(RenameProviderSchema, form);
     if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-    try {
+    return orInvalid(parsed.values, async () => {
       await renameProvider(db, user, provider.id, { name: parsed.data.providerName }, request);
       return redirect(`${here}?renamed=1`);
-    } catch (e) {
-      if (e instanceof DuplicateNameError) return invalid({ providerName: e.message }, parsed.values);
-      throw e;
-    }
+    }, { field: "providerName" });
   }
 
   throw new Response("The form could not be read. Go back and try again.", { status: 400 });

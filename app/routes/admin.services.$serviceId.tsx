@@ -7,11 +7,11 @@ import { Button, GovForm, Select, TextInput, useResetAfterSubmit } from "~/compo
 import { BackLink, Banner } from "~/components/ui";
 import { idChoice, requiredText } from "~/schemas/fields";
 import { ServiceSchema, TeamSchema } from "~/schemas/organisation";
-import { createTeam, DuplicateNameError, getService, listTeams, renameService, renameTeam } from "~/models/organisation.server";
+import { createTeam, getService, listTeams, renameService, renameTeam } from "~/models/organisation.server";
 import { requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/csrf.server";
 import type { Db } from "~/utils/db.server";
-import { invalid, parseForm } from "~/utils/validation.server";
+import { invalid, orInvalid, parseForm } from "~/utils/validation.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.service.name ?? "Service"} – Safeguarding case-file audit` }];
 
@@ -58,39 +58,30 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "add-team") {
     const parsed = parseForm(TeamSchema, form);
     if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-    try {
+    return orInvalid(parsed.values, async () => {
       const team = await createTeam(db, user, service.id, parsed.data, request);
       if (!team) throw new Response("This service does not exist.", { status: 404, statusText: "Not Found" });
       return redirect(`${here}?team=${team.id}`);
-    } catch (e) {
-      if (e instanceof DuplicateNameError) return invalid({ name: e.message }, parsed.values);
-      throw e;
-    }
+    }, { field: "name" });
   }
 
   if (intent === "rename") {
     const parsed = parseForm(RenameServiceSchema, form);
     if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-    try {
+    return orInvalid(parsed.values, async () => {
       await renameService(db, user, service.id, { name: parsed.data.serviceName }, request);
       return redirect(`${here}?renamed=1`);
-    } catch (e) {
-      if (e instanceof DuplicateNameError) return invalid({ serviceName: e.message }, parsed.values);
-      throw e;
-    }
+    }, { field: "serviceName" });
   }
 
   if (intent === "rename-team") {
     const parsed = parseForm(RenameTeamSchema, form);
     if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-    try {
+    return orInvalid(parsed.values, async () => {
       const team = await renameTeam(db, user, parsed.data.teamId, { name: parsed.data.newTeamName }, request, service.id);
       if (!team) return invalid({ teamId: "Select the team to rename" }, parsed.values);
       return redirect(`${here}?team=${team.id}&renamed=1`);
-    } catch (e) {
-      if (e instanceof DuplicateNameError) return invalid({ newTeamName: e.message }, parsed.values);
-      throw e;
-    }
+    }, { field: "newTeamName" });
   }
 
   throw new Response("The form could not be read. Go back and try again.", { status: 400 });

@@ -8,11 +8,11 @@ import { BackLink, Banner, SummaryList } from "~/components/ui";
 import { can, ROLE_DESCRIPTIONS, ROLE_LABELS } from "~/lib/permissions";
 import { ChangeRoleSchema, ResetPasswordSchema } from "~/schemas/account";
 import { formatDateTimeLondon } from "~/lib/dates";
-import { changeRole, getUser, LastAdministratorError, resetPassword, setDisabled } from "~/models/users.server";
+import { changeRole, getUser, resetPassword, setDisabled } from "~/models/users.server";
 import { requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/csrf.server";
 import type { Db } from "~/utils/db.server";
-import { invalid, parseForm } from "~/utils/validation.server";
+import { invalid, orInvalid, parseForm } from "~/utils/validation.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.user.name ?? "User"} – Safeguarding case-file audit` }];
 
@@ -62,27 +62,29 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "role") {
     const parsed = parseForm(ChangeRoleSchema, form);
     if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-    try {
-      await changeRole(db, user, target.id, parsed.data.role, request);
-    } catch (e) {
-      if (e instanceof LastAdministratorError) return invalid({ role: LAST_ADMIN_ROLE }, parsed.values);
-      throw e;
-    }
-    // Someone who has just given up being an administrator can no longer see this page.
-    if (target.id === user.id && !can(parsed.data.role, "manageUsers")) return redirect("/");
-    return redirect(`${here}?done=role`);
+    const { role } = parsed.data;
+    return orInvalid(
+      parsed.values,
+      async () => {
+        await changeRole(db, user, target.id, role, request);
+        // Someone who has just given up being an administrator can no longer see this page.
+        return redirect(target.id === user.id && !can(role, "manageUsers") ? "/" : `${here}?done=role`);
+      },
+      { field: "role", message: LAST_ADMIN_ROLE },
+    );
   }
 
   if (intent === "disable" || intent === "enable") {
     const values = { intent };
     if (intent === "disable" && target.id === user.id) return invalid({ disable: SELF_DISABLE }, values);
-    try {
-      await setDisabled(db, user, target.id, intent === "disable", request);
-    } catch (e) {
-      if (e instanceof LastAdministratorError) return invalid({ disable: LAST_ADMIN_DISABLE }, values);
-      throw e;
-    }
-    return redirect(`${here}?done=${intent}d`);
+    return orInvalid(
+      values,
+      async () => {
+        await setDisabled(db, user, target.id, intent === "disable", request);
+        return redirect(`${here}?done=${intent}d`);
+      },
+      { field: "disable", message: LAST_ADMIN_DISABLE },
+    );
   }
 
   if (intent === "password") {

@@ -7,10 +7,10 @@ import { Button, GovForm, Radios, TextInput } from "~/components/form";
 import { BackLink } from "~/components/ui";
 import { ROLE_DESCRIPTIONS, ROLE_LABELS } from "~/lib/permissions";
 import { NewUserSchema } from "~/schemas/account";
-import { createUser, EmailTakenError } from "~/models/users.server";
+import { createUser } from "~/models/users.server";
 import { requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/csrf.server";
-import { invalid, parseForm } from "~/utils/validation.server";
+import { invalid, orInvalid, parseForm } from "~/utils/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Add a user – Safeguarding case-file audit" }];
 
@@ -26,13 +26,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const parsed = parseForm(NewUserSchema, form);
   if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-  try {
+  return orInvalid(parsed.values, async () => {
     const created = await createUser(db, user, parsed.data, request);
     return redirect(`/admin/users?added=${created.id}`);
-  } catch (e) {
-    if (e instanceof EmailTakenError) return invalid({ email: "A user with this email address already exists" }, parsed.values);
-    throw e;
-  }
+  }, { field: "email" });
 }
 
 export default function NewUser() {

@@ -6,10 +6,10 @@ import { BackLink } from "~/components/ui";
 import { todayInLondon } from "~/lib/dates";
 import { caseSchema, type CaseInput } from "~/schemas/case";
 import { caseFormContext, requireAudit } from "~/models/audits.server";
-import { caseToFormValues, deleteCase, DuplicateCaseRefError, getCase, updateCase } from "~/models/cases.server";
+import { caseToFormValues, deleteCase, getCase, updateCase } from "~/models/cases.server";
 import { requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/csrf.server";
-import { invalid, parseForm } from "~/utils/validation.server";
+import { invalid, orInvalid, parseForm } from "~/utils/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Change case details – Safeguarding case-file audit" }];
 
@@ -42,15 +42,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const parsed = parseForm(caseSchema(caseFormContext(audit, todayInLondon())), form);
   if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-  try {
+  return orInvalid(parsed.values, async () => {
     await updateCase(db, user, audit.id, c.id, parsed.data as CaseInput, request);
     return redirect(`/audits/${audit.id}/cases/${c.id}`);
-  } catch (e) {
-    if (e instanceof DuplicateCaseRefError) {
-      return invalid({ caseRef: `Case reference ${(parsed.data as CaseInput).caseRef} is already in this audit. Enter a different case reference` }, parsed.values);
-    }
-    throw e;
-  }
+  });
 }
 
 export default function EditCase() {

@@ -5,10 +5,10 @@ import { BackLink } from "~/components/ui";
 import { todayInLondon } from "~/lib/dates";
 import { caseSchema, type CaseInput } from "~/schemas/case";
 import { caseFormContext, requireAudit } from "~/models/audits.server";
-import { addCase, DuplicateCaseRefError } from "~/models/cases.server";
+import { addCase } from "~/models/cases.server";
 import { requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/csrf.server";
-import { invalid, parseForm } from "~/utils/validation.server";
+import { invalid, orInvalid, parseForm } from "~/utils/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Add a case – Safeguarding case-file audit" }];
 
@@ -26,15 +26,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   const parsed = parseForm(caseSchema(caseFormContext(audit, todayInLondon())), form);
   if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-  try {
+  return orInvalid(parsed.values, async () => {
     const row = await addCase(db, user, audit, parsed.data as CaseInput, request);
     return redirect(`/audits/${audit.id}/cases/${row.id}`);
-  } catch (e) {
-    if (e instanceof DuplicateCaseRefError) {
-      return invalid({ caseRef: `Case reference ${(parsed.data as CaseInput).caseRef} is already in this audit. Enter a different case reference` }, parsed.values);
-    }
-    throw e;
-  }
+  });
 }
 
 export default function NewCase() {

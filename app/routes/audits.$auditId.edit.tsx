@@ -10,10 +10,10 @@ import { todayInLondon } from "~/lib/dates";
 import { can } from "~/lib/permissions";
 import { auditDetailsSchema } from "~/schemas/audit";
 import { isoToParts } from "~/schemas/fields";
-import { deleteAudit, InvalidReferenceError, listServicesForScope, requireAudit, updateAudit } from "~/models/audits.server";
+import { deleteAudit, listServicesForScope, requireAudit, updateAudit } from "~/models/audits.server";
 import { requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/csrf.server";
-import { invalid, parseForm } from "~/utils/validation.server";
+import { invalid, orInvalid, parseForm } from "~/utils/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Change audit details – Safeguarding case-file audit" }];
 
@@ -50,13 +50,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const parsed = parseForm(auditDetailsSchema(todayInLondon()), form, { arrays: ["serviceIds"] });
   if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-  try {
+  return orInvalid(parsed.values, async () => {
     await updateAudit(db, user, audit.id, parsed.data, request);
     return redirect(`/audits/${audit.id}`);
-  } catch (e) {
-    if (e instanceof InvalidReferenceError) return invalid({ [e.field]: e.message }, parsed.values);
-    throw e;
-  }
+  });
 }
 
 export default function EditAudit() {

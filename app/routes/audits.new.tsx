@@ -9,11 +9,11 @@ import { BackLink } from "~/components/ui";
 import { todayInLondon } from "~/lib/dates";
 import { can } from "~/lib/permissions";
 import { newAuditSchema } from "~/schemas/audit";
-import { createAudit, InvalidReferenceError, listServicesForScope } from "~/models/audits.server";
+import { createAudit, listServicesForScope } from "~/models/audits.server";
 import { listLatestTemplates } from "~/models/templates.server";
 import { requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/csrf.server";
-import { invalid, parseForm } from "~/utils/validation.server";
+import { invalid, orInvalid, parseForm } from "~/utils/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Start an audit – Safeguarding case-file audit" }];
 
@@ -28,13 +28,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const parsed = parseForm(newAuditSchema(todayInLondon()), form, { arrays: ["serviceIds"] });
   if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-  try {
+  return orInvalid(parsed.values, async () => {
     const audit = await createAudit(db, user, parsed.data, request);
     return redirect(`/audits/${audit.id}`);
-  } catch (e) {
-    if (e instanceof InvalidReferenceError) return invalid({ [e.field]: e.message }, parsed.values);
-    throw e;
-  }
+  });
 }
 
 export default function NewAudit() {

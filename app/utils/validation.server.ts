@@ -20,3 +20,28 @@ export function invalid(errors: FieldErrors, values: Record<string, unknown>) {
   delete values.confirmPassword;
   return data({ errors, values }, { status: 400 });
 }
+
+/**
+ * A model's refusal that the user can fix, shown next to one field: "a service called X already
+ * exists", "that case reference is already in this audit". Models throw it; routes turn it into a
+ * 400 with `orInvalid`, so a user's mistake found in the database never becomes a 500.
+ */
+export class UserInputError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Runs a model call; a UserInputError becomes the 400 answer, on `field` (or the error's own field), keeping the values. */
+export async function orInvalid<T>(values: Record<string, unknown>, run: () => Promise<T>, { field, message }: { field?: string; message?: string } = {}) {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof UserInputError) return invalid({ [field ?? e.field ?? "form"]: message ?? e.message }, values);
+    throw e;
+  }
+}
