@@ -10,7 +10,8 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
-import { TemplateSchema, type Template } from "~/schemas/template";
+import { ModuleSchema, TemplateSchema, type Module, type Template } from "~/schemas/template";
+import type { Family } from "~/lib/families";
 import type { Db } from "~/utils/db.server";
 import { nowIso } from "~/utils/time.server";
 
@@ -66,12 +67,12 @@ export async function readTemplateDir(
     };
   }
 
+  const { library, problems } = await readModuleDir(path.join(dir, MODULES_DIR));
   const templates: LoadedTemplate[] = [];
-  const problems: TemplateProblem[] = [];
   const fileByKey = new Map<string, string>();
   for (const name of names) {
     const file = displayPath(path.join(dir, name));
-    const result = parseTemplateSource(file, await fs.readFile(path.join(dir, name), "utf8"));
+    const result = parseTemplateSource(file, await fs.readFile(path.join(dir, name), "utf8"), library);
     if ("problems" in result) {
       problems.push(...result.problems);
       continue;
@@ -91,8 +92,107 @@ export async function readTemplateDir(
   return { templates, problems };
 }
 
-/** Parses and validates the text of one template file. `file` is only used to label the result. */
-export function parseTemplateSource(file: string, source: string): LoadedTemplate | { problems: TemplateProblem[] } {
+/** Shared module criteria by id, as included by templates. */
+export type ModuleLibrary = Map<string, { module: Module; file: string; criterion: Module["criteria"][number] }>;
+
+const MODULES_DIR = "modules";
+
+/**
+ * Reads and validates every shared module in `dir` (audit-templates/modules). A missing
+ * folder is an empty library: templates then cannot include anything.
+ */
+export async function readModuleDir(dir: string): Promise<{ library: ModuleLibrary; problems: TemplateProblem[] }> {
+  const library: ModuleLibrary = new Map();
+  const problems: TemplateProblem[] = [];
+  let names: string[];
+  try {
+    names = (await fs.readdir(dir, { withFileTypes: true }))
+      .filter((e) => e.isFile() && TEMPLATE_FILE.test(e.name))
+      .map((e) => e.name)
+      .sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { library, problems };
+    return { library, problems: [{ file: displayPath(dir), path: FILE, message: `the modules folder cannot be read (${(error as Error).message})` }] };
+  }
+  const fileByModule = new Map<string, string>();
+  for (const name of names) {
+    const file = displayPath(path.join(dir, name));
+    const parsed = parseYaml(file, await fs.readFile(path.join(dir, name), "utf8"));
+    if ("problems" in parsed) {
+      problems.push(...parsed.problems);
+      continue;
+    }
+    const result = ModuleSchema.safeParse(parsed.data, { reportInput: true, error: readableDefault });
+    if (!result.success) {
+      problems.push(...result.error.issues.map((issue) => issueToProblem(file, issue)));
+      continue;
+    }
+    const m = result.data;
+    const other = fileByModule.get(m.module);
+    if (other) {
+      problems.push({ file, path: "module", message: `"${m.module}" is also the id of ${other}: each module id must be in one file only` });
+      continue;
+    }
+    fileByModule.set(m.module, file);
+    m.criteria.forEach((criterion, i) => {
+      const clash = library.get(criterion.id);
+      if (clash) {
+        problems.push({ file, path: `criteria[${i}].id`, message: `"${criterion.id}" is also a criterion of ${clash.file}: criterion ids must be unique across modules` });
+      } else {
+        library.set(criterion.id, { module: m, file, criterion });
+      }
+    });
+  }
+  return { library, problems };
+}
+
+/**
+ * Replaces each `- include: <criterion id>` in a template's sections with that module
+ * criterion (plus the template's own `applicableWhen`, if given) and lists the modules used.
+ * The composed result is what is validated, hashed and pinned: editing a module changes the
+ * hash of every template that includes it, so each must be given a new version.
+ */
+function compose(file: string, data: unknown, library: ModuleLibrary): { data: unknown; problems: TemplateProblem[] } {
+  if (!data || typeof data !== "object" || Array.isArray(data)) return { data, problems: [] };
+  const problems: TemplateProblem[] = [];
+  const raw = data as Record<string, unknown>;
+  if ("modules" in raw) problems.push({ file, path: "modules", message: "is filled in by the app from the included criteria: remove it" });
+  const used = new Map<string, Module>();
+  const sections = Array.isArray(raw.sections)
+    ? raw.sections.map((section: unknown, si: number) => {
+        if (!section || typeof section !== "object" || !Array.isArray((section as { criteria?: unknown }).criteria)) return section;
+        const criteria = (section as { criteria: unknown[] }).criteria.map((item, ci) => {
+          const at = `sections[${si}].criteria[${ci}]`;
+          if (!item || typeof item !== "object") return item;
+          const entry = item as Record<string, unknown>;
+          if (!("include" in entry)) {
+            const shared = typeof entry.id === "string" ? library.get(entry.id) : undefined;
+            if (shared) {
+              problems.push({ file, path: `${at}.id`, message: `"${entry.id}" is a criterion of the shared module in ${shared.file}: write "- include: ${entry.id}" instead of repeating it` });
+            }
+            return item;
+          }
+          const extra = Object.keys(entry).filter((k) => k !== "include" && k !== "applicableWhen");
+          if (extra.length > 0) {
+            problems.push({ file, path: at, message: `unknown ${extra.length === 1 ? "key" : "keys"} ${extra.map((k) => `"${k}"`).join(", ")} beside include: only applicableWhen can be set for an included criterion` });
+          }
+          const shared = typeof entry.include === "string" ? library.get(entry.include) : undefined;
+          if (!shared) {
+            problems.push({ file, path: `${at}.include`, message: `no shared module has a criterion "${String(entry.include)}"` });
+            return item;
+          }
+          used.set(shared.module.module, shared.module);
+          return { ...shared.criterion, module: shared.module.module, ...("applicableWhen" in entry ? { applicableWhen: entry.applicableWhen } : {}) };
+        });
+        return { ...(section as object), criteria };
+      })
+    : raw.sections;
+  const composed: Record<string, unknown> = { ...raw, sections };
+  if (used.size > 0 && !("modules" in raw)) composed.modules = [...used.values()].map((m) => ({ module: m.module, title: m.title }));
+  return { data: composed, problems };
+}
+
+function parseYaml(file: string, source: string): { data: unknown } | { problems: TemplateProblem[] } {
   const doc = parseDocument(source);
   if (doc.errors.length > 0) {
     return {
@@ -106,9 +206,20 @@ export function parseTemplateSource(file: string, source: string): LoadedTemplat
   }
   const data: unknown = doc.toJS();
   if (data === null || data === undefined) return { problems: [{ file, path: FILE, message: "is empty" }] };
+  return { data };
+}
 
-  const parsed = TemplateSchema.safeParse(data, { reportInput: true, error: readableDefault });
-  if (!parsed.success) return { problems: parsed.error.issues.map((issue) => issueToProblem(file, issue)) };
+/**
+ * Parses, composes (with the shared modules in `library`) and validates the text of one
+ * template file. `file` is only used to label the result.
+ */
+export function parseTemplateSource(file: string, source: string, library: ModuleLibrary = new Map()): LoadedTemplate | { problems: TemplateProblem[] } {
+  const yaml = parseYaml(file, source);
+  if ("problems" in yaml) return yaml;
+  const composed = compose(file, yaml.data, library);
+  const parsed = TemplateSchema.safeParse(composed.data, { reportInput: true, error: readableDefault });
+  const problems = [...composed.problems, ...(parsed.success ? [] : parsed.error.issues.map((issue) => issueToProblem(file, issue)))];
+  if (!parsed.success || problems.length > 0) return { problems };
   return { file, template: parsed.data, hash: templateHash(parsed.data) };
 }
 
@@ -313,7 +424,19 @@ export async function loadTemplates(db: Db, dir?: string): Promise<SyncResult> {
 // ---------------------------------------------------------------------------
 // Queries
 
-export type TemplateVersionSummary = { id: number; key: string; version: number; title: string; description: string };
+export type TemplateVersionSummary = {
+  id: number;
+  key: string;
+  version: number;
+  title: string;
+  description: string;
+  auditedBy: string | null;
+  caseTypes: string[];
+  criteriaCount: number;
+  modules: { module: string; title: string }[];
+  /** Criteria in the headline families, in template order. */
+  families: { family: Family; criterionId: string; question: string }[];
+};
 
 /** The latest version of each template, ordered by title. */
 export async function listLatestTemplates(db: Db): Promise<TemplateVersionSummary[]> {
@@ -332,13 +455,22 @@ export async function listLatestTemplates(db: Db): Promise<TemplateVersionSummar
     .orderBy("tv.title")
     .orderBy("tv.key")
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    key: r.key,
-    version: r.version,
-    title: r.title,
-    description: cachedDefinition(db, r.id, r.definition).description,
-  }));
+  return rows.map((r) => {
+    const t = cachedDefinition(db, r.id, r.definition);
+    const criteria = t.sections.flatMap((s) => s.criteria);
+    return {
+      id: r.id,
+      key: r.key,
+      version: r.version,
+      title: r.title,
+      description: t.description,
+      auditedBy: t.auditedBy ?? null,
+      caseTypes: t.caseTypes,
+      criteriaCount: criteria.length,
+      modules: t.modules ?? [],
+      families: criteria.flatMap((c) => (c.family ? [{ family: c.family, criterionId: c.id, question: c.question }] : [])),
+    };
+  });
 }
 
 /** Every published version of one template, newest first. */
@@ -389,4 +521,23 @@ function cachedDefinition(db: Db, id: number, definition: string): Template {
     byId.set(id, template);
   }
   return template;
+}
+
+/** One published version by key and version number. */
+export async function getTemplateVersionByKey(db: Db, key: string, version: number): Promise<TemplateVersion | undefined> {
+  if (!Number.isInteger(version) || version <= 0) return undefined;
+  const row = await db.selectFrom("template_versions").select("id").where("key", "=", key).where("version", "=", version).executeTakeFirst();
+  return row ? getTemplateVersion(db, row.id) : undefined;
+}
+
+/** The audits pinned to each version of a template, newest first (for administrators). */
+export async function listAuditsByTemplateVersion(db: Db, key: string) {
+  return db
+    .selectFrom("audits")
+    .innerJoin("template_versions as tv", "tv.id", "audits.template_version_id")
+    .select(["audits.id", "audits.title", "audits.status", "audits.period_start", "audits.period_end", "tv.version"])
+    .where("tv.key", "=", key)
+    .orderBy("tv.version", "desc")
+    .orderBy("audits.created_at", "desc")
+    .execute();
 }

@@ -5,15 +5,16 @@
  * from a loader and never needs this schema.
  */
 import { z } from "zod";
-import { ANSWERS, type Answer } from "~/lib/answers";
+import { ANSWERS } from "~/lib/answers";
+import { FAMILIES } from "~/lib/families";
+import { isSettingId } from "~/lib/settings";
+import { ConditionSchema, fieldKey, MeasureSchema, RULE_ANSWERS, RuleSchema, ruleDateFields, ruleSettings } from "./rules";
+
+export { RULE_ANSWERS, RuleSchema } from "./rules";
 
 const slug = z
   .string({ error: "must be text" })
   .regex(/^[a-z][a-z0-9-]*$/, "must use only lower-case letters, digits and hyphens, starting with a letter");
-
-const fieldKey = z
-  .string({ error: "must be text" })
-  .regex(/^[a-z][a-z0-9_]*$/, "must use only lower-case letters, digits and underscores, starting with a letter");
 
 const text = z.string({ error: "must be text" }).trim().min(1, "must not be empty");
 
@@ -58,46 +59,7 @@ export const CaseFieldSchema = z.discriminatedUnion(
   { error: "type must be one of date, choice, yes_no" },
 );
 
-/** Date rules: criteria the app answers from the case's dates. */
-export const RuleSchema = z.discriminatedUnion(
-  "type",
-  [
-    /** Met when `to` is no later than the Nth working day after `from`. */
-    z.strictObject({
-      type: z.literal("within_working_days"),
-      from: fieldKey,
-      to: fieldKey,
-      days: z.number().int().positive(),
-    }),
-    /**
-     * IHA timeliness: met when the child was seen and the report sent within N working
-     * days of becoming looked after; partially met when seen in time but the report was late.
-     */
-    z.strictObject({
-      type: z.literal("iha_timeliness"),
-      lookedAfter: fieldKey,
-      seen: fieldKey,
-      reportSent: fieldKey,
-      days: z.number().int().positive().default(20),
-    }),
-  ],
-  { error: "type must be one of within_working_days, iha_timeliness" },
-);
-
-/** What each rule type can answer, so a template cannot forbid an answer its rule gives. */
-export const RULE_ANSWERS: Record<z.infer<typeof RuleSchema>["type"], Answer[]> = {
-  within_working_days: ["met", "not_met"],
-  iha_timeliness: ["met", "partial", "not_met"],
-};
-
-/** The headline families users asked to find quickly in every template. */
-export const FAMILIES = [
-  "iha-timeliness",
-  "smart-plans",
-  "voice-of-the-child",
-  "significant-males",
-  "chronology",
-] as const;
+export { FAMILIES } from "~/lib/families";
 
 export const CriterionSchema = z.strictObject({
   /** Stable id, kept across versions of the template. */
@@ -112,8 +74,23 @@ export const CriterionSchema = z.strictObject({
   noteRequiredFor: z.array(AnswerSchema).optional(),
   family: z.enum(FAMILIES).optional(),
   rule: RuleSchema.optional(),
+  /** When every condition holds the criterion applies; when one does not, the app answers "not applicable". */
+  applicableWhen: z.array(ConditionSchema).min(1, "must list at least 1 condition").optional(),
+  /** Extra information recorded with the answer: a choice, a number, or a ratio that decides the answer. */
+  measure: MeasureSchema.optional(),
   sources: z.array(SourceSchema).min(1, "must list at least 1 source"),
+  /** Set by composition: the shared module this criterion was included from. */
+  module: slug.optional(),
 });
+
+/** A shared module file in audit-templates/modules/: criteria written once, included by templates. */
+export const ModuleSchema = z.strictObject({
+  module: slug,
+  title: text,
+  description: text,
+  criteria: z.array(CriterionSchema).min(1, "must have at least 1 criterion"),
+});
+export type Module = z.infer<typeof ModuleSchema>;
 
 export const SectionSchema = z.strictObject({
   id: slug,
@@ -142,6 +119,8 @@ const TemplateFileSchema = z.strictObject({
   answers: z.array(AnswerSchema).min(2).default([...ANSWERS]),
   noteRequiredFor: z.array(AnswerSchema).default(["partial", "not_met"]),
   caseFields: z.array(CaseFieldSchema).default([]),
+  /** Set by composition: the shared modules this template includes criteria from. */
+  modules: z.array(z.strictObject({ module: slug, title: text })).optional(),
   sections: z.array(SectionSchema).min(1, "must have at least 1 section"),
 });
 
@@ -180,13 +159,14 @@ export const TemplateSchema = TemplateFileSchema.superRefine((t, ctx) => {
         }
       }
       if (c.rule) {
-        const dateFields =
-          c.rule.type === "within_working_days"
-            ? { from: c.rule.from, to: c.rule.to }
-            : { lookedAfter: c.rule.lookedAfter, seen: c.rule.seen, reportSent: c.rule.reportSent };
-        for (const [k, fid] of Object.entries(dateFields)) {
+        for (const [k, fid] of Object.entries(ruleDateFields(c.rule))) {
           if (fields.get(fid)?.type !== "date") {
             ctx.addIssue({ code: "custom", path: [...path, "rule", k], message: `"${fid}" is not a date case field of this template` });
+          }
+        }
+        for (const [k, sid] of Object.entries(ruleSettings(c.rule))) {
+          if (!isSettingId(sid)) {
+            ctx.addIssue({ code: "custom", path: [...path, "rule", k, "setting"], message: `"${sid}" is not a setting (see app/lib/settings.ts)` });
           }
         }
         for (const a of RULE_ANSWERS[c.rule.type]) {
@@ -194,7 +174,56 @@ export const TemplateSchema = TemplateFileSchema.superRefine((t, ctx) => {
             ctx.addIssue({ code: "custom", path: [...path, "answers"], message: `must include "${a}", which the ${c.rule.type} rule can give` });
           }
         }
+        if (c.measure) {
+          ctx.addIssue({ code: "custom", path: [...path, "measure"], message: "a date-rule criterion cannot have a measure: record extra details as case fields" });
+        }
       }
+      if (c.measure?.type === "ratio") {
+        for (const a of ["met", "partial", "not_met"] as const) {
+          if (!allowed.includes(a)) {
+            ctx.addIssue({ code: "custom", path: [...path, "answers"], message: `must include "${a}", which a ratio measure can give` });
+          }
+        }
+      }
+      if (c.measure?.type === "number") {
+        const m = c.measure;
+        if (m.min > m.max) ctx.addIssue({ code: "custom", path: [...path, "measure", "max"], message: "must not be lower than min" });
+        if (m.bands) {
+          m.bands.forEach((b, bi) => {
+            if (bi > 0 && b.max <= m.bands![bi - 1].max) {
+              ctx.addIssue({ code: "custom", path: [...path, "measure", "bands", bi, "max"], message: "bands must be in ascending order of max" });
+            }
+          });
+          if (m.bands.at(-1)!.max !== m.max) {
+            ctx.addIssue({ code: "custom", path: [...path, "measure", "bands"], message: `the last band must end at max (${m.max})` });
+          }
+        }
+      }
+      c.applicableWhen?.forEach((cond, ki) => {
+        const at = [...path, "applicableWhen", ki];
+        if ("age" in cond) {
+          for (const k of ["dateOfBirth", "on"] as const) {
+            if (fields.get(cond.age[k])?.type !== "date") {
+              ctx.addIssue({ code: "custom", path: [...at, "age", k], message: `"${cond.age[k]}" is not a date case field of this template` });
+            }
+          }
+          if (cond.age.min === undefined && cond.age.max === undefined) {
+            ctx.addIssue({ code: "custom", path: [...at, "age"], message: "must give min, max or both" });
+          }
+          return;
+        }
+        const f = fields.get(cond.field);
+        if (!f || (f.type !== "choice" && f.type !== "yes_no")) {
+          ctx.addIssue({ code: "custom", path: [...at, "field"], message: `"${cond.field}" is not a choice or yes/no case field of this template` });
+          return;
+        }
+        const values = f.type === "yes_no" ? ["yes", "no"] : f.options.map((o) => o.value);
+        for (const v of "equals" in cond ? [cond.equals] : cond.in) {
+          if (!values.includes(v)) {
+            ctx.addIssue({ code: "custom", path: [...at, "equals" in cond ? "equals" : "in"], message: `"${v}" is not one of the values of "${cond.field}" (${values.join(", ")})` });
+          }
+        }
+      });
     });
   });
 }).transform((t) => ({
@@ -218,7 +247,7 @@ export type Template = z.output<typeof TemplateSchema>;
 export type Section = Template["sections"][number];
 export type Criterion = Section["criteria"][number];
 export type CaseField = Template["caseFields"][number];
-export type Rule = z.infer<typeof RuleSchema>;
+export type { Rule, Condition, Measure } from "./rules";
 export type Source = z.infer<typeof SourceSchema>;
 
 /** Every criterion of a template, in order, with its section id. */
