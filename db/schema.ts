@@ -80,6 +80,8 @@ export interface AuditTable {
   completed_at: string | null;
   created_at: string;
   updated_at: string;
+  /** JSON object of the local setting values pinned at creation; null means every default. */
+  settings: string | null;
 }
 
 export interface AuditServiceTable {
@@ -110,6 +112,17 @@ export interface AnswerTable {
   note: string | null;
   answered_by: number;
   answered_at: string;
+  /** JSON of the criterion's measure: { choice } | { number } | { numerator, denominator }. */
+  detail: string | null;
+  /** Set when the auditor answered a criterion the case's data made "not applicable". */
+  override_reason: string | null;
+}
+
+export interface SettingTable {
+  key: string;
+  value: number;
+  updated_by: number;
+  updated_at: string;
 }
 
 export interface AuditLogTable {
@@ -140,6 +153,7 @@ export interface Database {
   cases: CaseTable;
   answers: AnswerTable;
   audit_log: AuditLogTable;
+  settings: SettingTable;
 }
 
 export type User = Selectable<UserTable>;

@@ -26,6 +26,9 @@ export const PERMISSIONS = {
   manageUsers: ["administrator"],
   manageOrganisation: ["administrator"],
   readAuditLog: ["administrator"],
+  manageSettings: ["administrator"],
+  /** Which audits use which template version. */
+  viewTemplateUsage: ["administrator"],
   viewTemplates: ALL,
   viewAudits: ALL,
   createAudit: ["administrator", "auditor"],

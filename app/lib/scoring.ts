@@ -7,7 +7,9 @@
  * with nothing left the figure is "no applicable cases" (null), never 0% or 100%.
  */
 import type { Answer } from "~/lib/answers";
+import { evaluateApplicability } from "~/lib/applicability";
 import { evaluateRule, type RuleResult } from "~/lib/date-rules";
+import type { SettingValues } from "~/lib/settings";
 import { allCriteria, type Template } from "~/schemas/template";
 
 export type Rag = "green" | "amber" | "red";
@@ -83,28 +85,47 @@ export type CaseForScoring = {
   fields: Record<string, string | null>;
   /** The auditor's answers by criterion id. */
   answers: Record<string, Answer>;
+  /** Why the auditor answered criteria the case's data made "not applicable", by criterion id. */
+  overrides?: Record<string, string>;
 };
 
-export type CaseAnswer = { answer: Answer | null; rule?: RuleResult };
+export type CaseAnswer = {
+  answer: Answer | null;
+  rule?: RuleResult;
+  /** Set when the case's data decide applicability: false = made "not applicable"; null = data missing to decide. */
+  applicability?: { applicable: false | null; reason: string };
+  /** The auditor's reason for answering a criterion the data made "not applicable". */
+  overrideReason?: string;
+};
 
 /**
- * Every criterion's answer for one case, by criterion id. Rule criteria are answered by
- * their date rule as of `asOf` (any stored auditor answer for them is ignored); other
- * criteria take the auditor's answer, or null when there is none.
+ * Every criterion's answer for one case, by criterion id, in this order of precedence:
+ * 1. a criterion whose `applicableWhen` the case's data rule out is "not applicable", unless
+ *    the auditor answered it anyway with a reason (not possible for date-rule criteria: their
+ *    applicability is corrected through the case details);
+ * 2. rule criteria are answered by their date rule as of `asOf`, with the audit's pinned
+ *    `settings` (any stored auditor answer for them is ignored);
+ * 3. other criteria take the auditor's answer, or null when there is none.
  */
 export function caseAnswers(
   template: Template,
-  c: Pick<CaseForScoring, "fields" | "answers">,
+  c: Pick<CaseForScoring, "fields" | "answers" | "overrides">,
   asOf: string,
+  settings: SettingValues = {},
 ): Record<string, CaseAnswer> {
   const labels = Object.fromEntries(template.caseFields.map((f) => [f.id, f.label]));
   const result: Record<string, CaseAnswer> = {};
   for (const criterion of allCriteria(template)) {
-    if (criterion.rule) {
-      const rule = evaluateRule(criterion.rule, c.fields, asOf, labels);
-      result[criterion.id] = { answer: rule.answer, rule };
+    const applies = evaluateApplicability(criterion.applicableWhen, c.fields, template.caseFields);
+    const applicability = applies.applicable === true ? undefined : applies;
+    const overrideReason = criterion.rule ? undefined : c.overrides?.[criterion.id];
+    if (applies.applicable === false && !overrideReason) {
+      result[criterion.id] = { answer: "na", applicability: applies };
+    } else if (criterion.rule) {
+      const rule = evaluateRule(criterion.rule, c.fields, asOf, labels, settings);
+      result[criterion.id] = { answer: rule.answer, rule, applicability };
     } else {
-      result[criterion.id] = { answer: c.answers[criterion.id] ?? null };
+      result[criterion.id] = { answer: c.answers[criterion.id] ?? null, applicability, ...(overrideReason ? { overrideReason } : {}) };
     }
   }
   return result;
@@ -112,10 +133,11 @@ export function caseAnswers(
 
 export function caseScore(
   template: Template,
-  c: Pick<CaseForScoring, "fields" | "answers">,
+  c: Pick<CaseForScoring, "fields" | "answers" | "overrides">,
   asOf: string,
+  settings: SettingValues = {},
 ): { figure: Figure; answered: number; total: number; complete: boolean } {
-  const answers = Object.values(caseAnswers(template, c, asOf)).map((a) => a.answer);
+  const answers = Object.values(caseAnswers(template, c, asOf, settings)).map((a) => a.answer);
   const answered = answers.filter((a) => a !== null).length;
   return {
     figure: tally(answers, template.partialCredit, template.rag),
@@ -134,9 +156,9 @@ export type Rollup = {
 };
 
 /** Pools every case × criterion answer: overall, per section, per criterion and per service. */
-export function rollUp(template: Template, cases: CaseForScoring[], asOf: string): Rollup {
+export function rollUp(template: Template, cases: CaseForScoring[], asOf: string, settings: SettingValues = {}): Rollup {
   const criteria = allCriteria(template);
-  const scored = cases.map((c) => ({ c, answers: caseAnswers(template, c, asOf) }));
+  const scored = cases.map((c) => ({ c, answers: caseAnswers(template, c, asOf, settings) }));
   const figure = (answers: (Answer | null)[]) => tally(answers, template.partialCredit, template.rag);
   const answersOf = (criterionIds: string[], subset = scored) =>
     subset.flatMap(({ answers }) => criterionIds.map((id) => answers[id].answer));

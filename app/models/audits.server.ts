@@ -7,6 +7,7 @@ import { logEvent, type Actor } from "~/utils/audit-log.server";
 import type { Db } from "~/utils/db.server";
 import { UserInputError } from "~/utils/validation.server";
 import { nowIso } from "~/utils/time.server";
+import { auditSettings, currentSettings } from "./settings.server";
 import { getTemplateVersion } from "./templates.server";
 
 /** A crafted or stale id (template version, service) in an audit form. */
@@ -36,6 +37,8 @@ export async function createAudit(db: Db, actor: NonNullable<Actor>, input: NewA
         completed_at: null,
         created_at: now,
         updated_at: now,
+        // Pin the local rules in force now, so a later change never rescores this audit.
+        settings: JSON.stringify(await currentSettings(trx)),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -94,7 +97,7 @@ export async function getAudit(db: Db, auditId: number) {
         .orderBy("name")
         .execute()
     : [];
-  return { ...audit, template: tv.template, templateKey: tv.key, templateVersion: tv.version, services, teams };
+  return { ...audit, settingValues: auditSettings(audit), template: tv.template, templateKey: tv.key, templateVersion: tv.version, services, teams };
 }
 
 export type AuditWithTemplate = NonNullable<Awaited<ReturnType<typeof getAudit>>>;

@@ -96,7 +96,11 @@ export async function getCase(db: Db, auditId: number, caseId: number) {
     .where("cases.audit_id", "=", auditId)
     .executeTakeFirst();
   if (!row) return undefined;
-  const answers = await db.selectFrom("answers").select(["criterion_id", "answer", "note", "answered_at"]).where("case_id", "=", caseId).execute();
+  const answers = await db
+    .selectFrom("answers")
+    .select(["criterion_id", "answer", "note", "detail", "override_reason", "answered_at"])
+    .where("case_id", "=", caseId)
+    .execute();
   return { ...row, fields: parseFields(row.fields), answers };
 }
 
@@ -113,14 +117,20 @@ export async function listCasesForScoring(db: Db, auditId: number) {
   const answers = await db
     .selectFrom("answers")
     .innerJoin("cases", "cases.id", "answers.case_id")
-    .select(["answers.case_id", "answers.criterion_id", "answers.answer"])
+    .select(["answers.case_id", "answers.criterion_id", "answers.answer", "answers.override_reason"])
     .where("cases.audit_id", "=", auditId)
     .execute();
   const byCase = new Map<number, Record<string, Answer>>();
+  const overridesByCase = new Map<number, Record<string, string>>();
   for (const a of answers) {
     const m = byCase.get(a.case_id) ?? {};
     m[a.criterion_id] = a.answer as Answer;
     byCase.set(a.case_id, m);
+    if (a.override_reason) {
+      const o = overridesByCase.get(a.case_id) ?? {};
+      o[a.criterion_id] = a.override_reason;
+      overridesByCase.set(a.case_id, o);
+    }
   }
   return cases.map((c) => ({
     id: c.id,
@@ -131,6 +141,7 @@ export async function listCasesForScoring(db: Db, auditId: number) {
     serviceName: c.service_name,
     fields: parseFields(c.fields),
     answers: byCase.get(c.id) ?? {},
+    overrides: overridesByCase.get(c.id) ?? {},
   })) satisfies (CaseForScoring & Record<string, unknown>)[];
 }
 
@@ -144,16 +155,26 @@ export async function saveAnswers(db: Db, actor: NonNullable<Actor>, caseId: num
     const now = nowIso();
     for (const [criterionId, input] of Object.entries(answers)) {
       if (!input?.answer) continue;
-      const before = await trx.selectFrom("answers").select(["answer", "note"]).where("case_id", "=", caseId).where("criterion_id", "=", criterionId).executeTakeFirst();
-      const note = input.note ? input.note : null;
-      if (before && before.answer === input.answer && (before.note ?? null) === note) {
+      const before = await trx
+        .selectFrom("answers")
+        .select(["answer", "note", "detail", "override_reason"])
+        .where("case_id", "=", caseId)
+        .where("criterion_id", "=", criterionId)
+        .executeTakeFirst();
+      const row = {
+        answer: input.answer,
+        note: input.note ? input.note : null,
+        detail: input.detail ? JSON.stringify(input.detail) : null,
+        override_reason: input.overrideReason ? input.overrideReason : null,
+      };
+      if (before && before.answer === row.answer && before.note === row.note && before.detail === row.detail && before.override_reason === row.override_reason) {
         saved.push(criterionId);
         continue;
       }
       await trx
         .insertInto("answers")
-        .values({ case_id: caseId, criterion_id: criterionId, answer: input.answer, note, answered_by: actor.id, answered_at: now })
-        .onConflict((oc) => oc.columns(["case_id", "criterion_id"]).doUpdateSet({ answer: input.answer!, note, answered_by: actor.id, answered_at: now }))
+        .values({ case_id: caseId, criterion_id: criterionId, ...row, answered_by: actor.id, answered_at: now })
+        .onConflict((oc) => oc.columns(["case_id", "criterion_id"]).doUpdateSet({ ...row, answered_by: actor.id, answered_at: now }))
         .execute();
       await logEvent(trx, {
         actor,
@@ -161,7 +182,7 @@ export async function saveAnswers(db: Db, actor: NonNullable<Actor>, caseId: num
         entity: "answer",
         entityId: `${caseId}/${criterionId}`,
         before: before ?? null,
-        after: { answer: input.answer, note },
+        after: row,
         request,
       });
       saved.push(criterionId);

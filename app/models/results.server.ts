@@ -14,7 +14,7 @@ export async function auditProgress(db: Db, audit: AuditWithTemplate) {
   const asOf = auditAsOf(audit);
   const cases = await listCasesForScoring(db, audit.id);
   const rows = cases.map((c) => {
-    const s = caseScore(audit.template, c, asOf);
+    const s = caseScore(audit.template, c, asOf, audit.settingValues);
     return { id: c.id, caseRef: c.caseRef, serviceName: c.serviceName, teamName: c.teamName, answered: s.answered, total: s.total, complete: s.complete, percent: s.figure.percent, rag: s.figure.rag };
   });
   return { cases: rows, complete: rows.filter((r) => r.complete).length, total: rows.length };
@@ -23,5 +23,5 @@ export async function auditProgress(db: Db, audit: AuditWithTemplate) {
 export async function auditResults(db: Db, audit: AuditWithTemplate) {
   const asOf = auditAsOf(audit);
   const cases = await listCasesForScoring(db, audit.id);
-  return { asOf, caseCount: cases.length, rollup: rollUp(audit.template, cases, asOf) };
+  return { asOf, caseCount: cases.length, rollup: rollUp(audit.template, cases, asOf, audit.settingValues) };
 }

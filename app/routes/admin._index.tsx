@@ -12,6 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       users: can(user.role, "manageUsers"),
       organisation: can(user.role, "manageOrganisation"),
       auditLog: can(user.role, "readAuditLog"),
+      settings: can(user.role, "manageSettings"),
     },
   };
 }
@@ -42,6 +43,9 @@ export default function AdminHome() {
         {links.users && <Card to="/admin/users" title="Users" description="Add people, change their role, disable accounts and set new passwords." />}
         {links.organisation && (
           <Card to="/admin/organisation" title="Organisation" description="Providers, their services and teams, which audits and cases are recorded against." />
+        )}
+        {links.settings && (
+          <Card to="/admin/settings" title="Local rules" description="Timescales that are local, not statutory, such as how soon an IHA request must reach health." />
         )}
         {links.auditLog && <Card to="/admin/audit-log" title="Audit log" description="Who did what and when: sign-ins, changes to users, the organisation and audits." />}
       </ul>

@@ -4,13 +4,14 @@ import { Link, useActionData, useFetcher, useLoaderData, useRouteLoaderData } fr
 import { useMemo, useState } from "react";
 import { useForm, type UseFormReturn } from "react-hook-form";
 import { CriterionGuidance } from "~/components/criterion-guidance";
-import { Button, GovForm, Radios, Textarea } from "~/components/form";
+import { Button, GovForm, Radios, Select, Textarea, TextInput } from "~/components/form";
 import { BackLink, RagTag, SummaryList } from "~/components/ui";
 import { ANSWER_LABELS, type Answer } from "~/lib/answers";
 import { formatDate } from "~/lib/dates";
 import { can } from "~/lib/permissions";
+import { SETTINGS, type SettingId } from "~/lib/settings";
 import { caseScore, caseAnswers } from "~/lib/scoring";
-import { answerSchema, caseAnswersSchema } from "~/schemas/answer";
+import { answerSchema, bandFor, caseAnswersSchema, ratioAnswer, type AnswerDetail } from "~/schemas/answer";
 import type { Criterion } from "~/schemas/template-types";
 import { requireAudit } from "~/models/audits.server";
 import { getCase, saveAnswers } from "~/models/cases.server";
@@ -34,12 +35,37 @@ function scorable(criteria: Criterion[]) {
   return criteria.filter((c) => !c.rule);
 }
 
+/** What the page and the action both need: each criterion's answer as the scoring module sees it. */
+function evaluate(audit: Awaited<ReturnType<typeof load>>["audit"], c: Awaited<ReturnType<typeof load>>["c"]) {
+  const stored = Object.fromEntries(c.answers.map((a) => [a.criterion_id, a.answer as Answer]));
+  const overrides = Object.fromEntries(c.answers.filter((a) => a.override_reason).map((a) => [a.criterion_id, a.override_reason!]));
+  const scoring = { fields: c.fields, answers: stored, overrides };
+  const asOf = auditAsOf(audit);
+  const computed = caseAnswers(audit.template, scoring, asOf, audit.settingValues);
+  // Auditor-answered criteria the case's data make "not applicable": answering them needs a reason.
+  const autoNa = new Set(
+    audit.template.sections.flatMap((s) => s.criteria).filter((k) => !k.rule && computed[k.id].applicability?.applicable === false).map((k) => k.id),
+  );
+  return { computed, autoNa, score: caseScore(audit.template, scoring, asOf, audit.settingValues) };
+}
+
+/** The stored answer as form values (measure details spread into their own inputs). */
+function formValues(a: { answer: string; note: string | null; detail: string | null; override_reason: string | null }) {
+  const detail = a.detail ? (JSON.parse(a.detail) as AnswerDetail) : null;
+  return {
+    answer: a.answer,
+    note: a.note ?? "",
+    choice: detail && "choice" in detail ? detail.choice : "",
+    number: detail && "number" in detail ? String(detail.number) : "",
+    numerator: detail && "numerator" in detail ? String(detail.numerator) : "",
+    denominator: detail && "denominator" in detail ? String(detail.denominator) : "",
+    overrideReason: a.override_reason ?? "",
+  };
+}
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, audit, c } = await load(request, params, "viewCases");
-  const asOf = auditAsOf(audit);
-  const stored = Object.fromEntries(c.answers.map((a) => [a.criterion_id, a.answer as Answer]));
-  const computed = caseAnswers(audit.template, { fields: c.fields, answers: stored }, asOf);
-  const score = caseScore(audit.template, { fields: c.fields, answers: stored }, asOf);
+  const { computed, autoNa, score } = evaluate(audit, c);
   const labels = Object.fromEntries(audit.template.caseFields.map((f) => [f.id, f.label]));
   const displayField = (id: string) => {
     const f = audit.template.caseFields.find((x) => x.id === id)!;
@@ -72,10 +98,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
             workingDaysElapsed: v.rule!.workingDaysElapsed,
             overdue: v.rule!.overdue,
             datesUsed: v.rule!.datesUsed.map((d) => ({ label: labels[d.field] ?? d.field, date: d.date })),
+            settingsUsed: v.rule!.settingsUsed,
           },
         ]),
     ),
-    answers: Object.fromEntries(c.answers.map((a) => [a.criterion_id, { answer: a.answer, note: a.note ?? "" }])),
+    /** Why a criterion is, or may be, not applicable for this case (from the case's data). */
+    applicability: Object.fromEntries(Object.entries(computed).flatMap(([id, v]) => (v.applicability ? [[id, v.applicability]] : []))),
+    autoNa: [...autoNa],
+    answers: Object.fromEntries(c.answers.map((a) => [a.criterion_id, formValues(a)])),
     score: { answered: score.answered, total: score.total, complete: score.complete, percent: score.figure.percent, rag: score.figure.rag },
     canEdit: can(user.role, "editCases") && audit.status !== "complete",
   };
@@ -86,13 +116,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (audit.status === "complete") throw new Response("This audit is complete, so its answers cannot be changed.", { status: 403 });
   const form = await readForm(request);
   const criteria = scorable(audit.template.sections.flatMap((s) => s.criteria));
-  const parsed = parseForm(caseAnswersSchema(criteria), form);
+  const parsed = parseForm(caseAnswersSchema(criteria, evaluate(audit, c).autoNa), form);
   if (!parsed.ok) return invalid(parsed.errors, parsed.values);
   const saved = await saveAnswers(db, user, c.id, parsed.data.answers, request);
   return { saved, savedAt: new Date().toISOString() };
 }
 
 type Loader = Awaited<ReturnType<typeof loader>>;
+type Applicability = Loader["applicability"][string];
 
 function RuleResult({ rule }: { rule: Loader["rules"][string] }) {
   return (
@@ -111,7 +142,32 @@ function RuleResult({ rule }: { rule: Loader["rules"][string] }) {
         ))}
         {rule.dueDate && <li>Due by: {formatDate(rule.dueDate)}</li>}
         {rule.workingDaysElapsed !== null && <li>Working days elapsed: {rule.workingDaysElapsed}</li>}
+        {rule.settingsUsed.map((s) => (
+          <li key={s.id}>
+            Local setting used: {SETTINGS_LABEL(s.id)} {s.value} {SETTINGS[s.id as SettingId]?.unit ?? ""}
+          </li>
+        ))}
       </ul>
+    </div>
+  );
+}
+
+function SETTINGS_LABEL(id: string) {
+  return SETTINGS[id as SettingId]?.label ?? id;
+}
+
+/** "Not applicable" worked out from the case details, or a note that the details needed are missing. */
+function ApplicabilityNote({ a, rule }: { a?: Applicability; rule?: boolean }) {
+  if (!a) return null;
+  if (a.applicable === null) return <p className="nhsuk-body-s app-applicability">{a.reason}</p>;
+  return (
+    <div className="app-rule">
+      <p className="nhsuk-u-margin-bottom-2">
+        <strong>Worked out from the case details: </strong>
+        <strong className="nhsuk-tag app-tag--grey">Not applicable</strong>
+      </p>
+      <p className="nhsuk-u-margin-bottom-2">{a.reason}</p>
+      {rule && <p className="nhsuk-body-s">If this is wrong, change the case details.</p>}
     </div>
   );
 }
@@ -129,30 +185,72 @@ function Guidance({ c }: { c: Criterion }) {
   );
 }
 
+const lower = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
+/** The inputs of a criterion's measure: a choice, a number (with its band) or a count out of a total. */
+function MeasureFields({ c, form }: { c: Criterion; form: UseFormReturn<any, any, any> }) {
+  const m = c.measure;
+  const number = form.watch(`answers.${c.id}.number`) as string | undefined;
+  if (!m) return null;
+  const name = (k: string) => `answers.${c.id}.${k}`;
+  if (m.type === "choice") {
+    return <Select name={name("choice")} label={m.label} hint={m.hint} options={m.options} placeholder="Select an option" />;
+  }
+  if (m.type === "number") {
+    const band = number && /^\d+$/.test(number) ? bandFor(m, Number(number)) : null;
+    return (
+      <>
+        <TextInput name={name("number")} label={m.label} hint={m.hint ?? `A whole number from ${m.min} to ${m.max}`} width={3} inputMode="numeric" />
+        {band && (
+          <p className="nhsuk-body-s" aria-live="polite">
+            Band: <strong>{band}</strong>
+          </p>
+        )}
+      </>
+    );
+  }
+  return (
+    <fieldset className="nhsuk-fieldset">
+      <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{m.label}</legend>
+      <p className="nhsuk-hint">The answer follows from these: all of them is met, at least one is partially met, none is not met. Leave both empty to answer not applicable.</p>
+      <TextInput name={name("denominator")} label={m.denominatorLabel} width={3} inputMode="numeric" />
+      <TextInput name={name("numerator")} label={m.numeratorLabel} width={3} inputMode="numeric" />
+    </fieldset>
+  );
+}
+
+const INPUTS = ["answer", "note", "choice", "number", "numerator", "denominator", "overrideReason"] as const;
+
 /**
- * One criterion. With JavaScript each answer is saved as soon as it is given (and a note when
- * the auditor leaves the box), after checking it with the same schema the server uses.
+ * One criterion. With JavaScript each answer is saved as soon as it is given (and a note or
+ * measure when the auditor leaves the box), after checking it with the same schema the server uses.
  */
-function CriterionFields({ c, form }: { c: Criterion; form: UseFormReturn<any, any, any> }) {
+function CriterionFields({ c, form, applicability, autoNa }: { c: Criterion; form: UseFormReturn<any, any, any>; applicability?: Applicability; autoNa: boolean }) {
   const fetcher = useFetcher<typeof action>({ key: `answer-${c.id}` });
   const root = useRouteLoaderData("root") as { csrf?: string } | undefined;
   const [status, setStatus] = useState("");
   const autosave = () => {
-    const answer = form.getValues(`answers.${c.id}.answer`);
-    if (!answer) return;
-    const note = form.getValues(`answers.${c.id}.note`) ?? "";
+    if (c.measure?.type === "ratio") {
+      // Show the answer the counts give before saving it (the server works it out the same way).
+      const n = form.getValues(`answers.${c.id}.numerator`);
+      const d = form.getValues(`answers.${c.id}.denominator`);
+      if (/^\d+$/.test(n ?? "") && /^\d+$/.test(d ?? "") && Number(d) > 0 && Number(n) <= Number(d)) {
+        form.setValue(`answers.${c.id}.answer`, ratioAnswer(Number(n), Number(d)));
+      }
+    }
+    const values = Object.fromEntries(INPUTS.map((k) => [k, (form.getValues(`answers.${c.id}.${k}`) as string | null | undefined) ?? ""]));
+    if (!values.answer) return;
     // Checked quietly with the server's schema: an answer still waiting for its note is not an
     // error yet (the auditor is about to write it), so no error summary steals the focus.
-    const check = answerSchema(c).safeParse({ answer, note });
+    const check = answerSchema(c, { autoNa }).safeParse(values);
     if (!check.success) {
-      setStatus(`Not saved yet: ${check.error.issues[0].message.charAt(0).toLowerCase()}${check.error.issues[0].message.slice(1)}`);
+      setStatus(`Not saved yet: ${lower(check.error.issues[0].message)}`);
       return;
     }
     form.clearErrors(`answers.${c.id}`);
     const fd = new FormData();
     fd.set("csrf", root?.csrf ?? "");
-    fd.set(`answers.${c.id}.answer`, answer);
-    fd.set(`answers.${c.id}.note`, note);
+    for (const k of INPUTS) fd.set(`answers.${c.id}.${k}`, values[k]);
     setStatus("");
     fetcher.submit(fd, { method: "post" });
   };
@@ -161,18 +259,43 @@ function CriterionFields({ c, form }: { c: Criterion; form: UseFormReturn<any, a
   const noteHint = c.noteRequiredFor.length
     ? `Required when the answer is ${c.noteRequiredFor.map((a) => ANSWER_LABELS[a].toLowerCase()).join(" or ")}`
     : "Optional";
+  const fields = (
+    <>
+      <Radios name={`answers.${c.id}.answer`} legend={autoNa ? "Answer" : c.question} legendSize="s" inline options={options} />
+      <MeasureFields c={c} form={form} />
+      <Textarea name={`answers.${c.id}.note`} label="Note" hint={noteHint} rows={2} />
+      {autoNa && <Textarea name={`answers.${c.id}.overrideReason`} label="Why does this apply to this case?" hint="Required: the case details say it does not apply. Your reason is kept in the audit log." rows={2} />}
+    </>
+  );
   return (
     <div
       className="app-criterion"
       onChange={(e) => {
-        if ((e.target as HTMLInputElement).type === "radio") autosave();
+        const t = e.target as HTMLInputElement;
+        if (t.type === "radio" || t.tagName === "SELECT") autosave();
       }}
       onBlur={(e) => {
-        if ((e.target as HTMLElement).tagName === "TEXTAREA") autosave();
+        const t = e.target as HTMLElement;
+        if (t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && (t as HTMLInputElement).type === "text")) autosave();
       }}
     >
-      <Radios name={`answers.${c.id}.answer`} legend={c.question} legendSize="s" inline options={options} />
-      <Textarea name={`answers.${c.id}.note`} label="Note" hint={noteHint} rows={2} />
+      {autoNa ? (
+        <>
+          <h3 className="nhsuk-heading-s">{c.question}</h3>
+          <ApplicabilityNote a={applicability} />
+          <details className="nhsuk-details" open={Boolean(form.getValues(`answers.${c.id}.answer`))}>
+            <summary className="nhsuk-details__summary">
+              <span className="nhsuk-details__summary-text">Answer it anyway</span>
+            </summary>
+            <div className="nhsuk-details__text">{fields}</div>
+          </details>
+        </>
+      ) : (
+        <>
+          <ApplicabilityNote a={applicability} />
+          {fields}
+        </>
+      )}
       <Guidance c={c} />
       <p className="app-saved nhsuk-body-s" aria-live="polite">
         {shown}
@@ -181,11 +304,36 @@ function CriterionFields({ c, form }: { c: Criterion; form: UseFormReturn<any, a
   );
 }
 
+/** A read-only answer with its measure and any override reason. */
+function AnswerText({ c, a }: { c: Criterion; a?: Loader["answers"][string] }) {
+  if (!a) return <p><strong>Not answered yet</strong></p>;
+  const m = c.measure;
+  const detail =
+    m?.type === "choice" && a.choice
+      ? `${m.label}: ${m.options.find((o) => o.value === a.choice)?.label ?? a.choice}`
+      : m?.type === "number" && a.number
+        ? `${m.label}: ${a.number}${bandFor(m, Number(a.number)) ? ` (${bandFor(m, Number(a.number))})` : ""}`
+        : m?.type === "ratio" && a.denominator
+          ? `${m.numeratorLabel}: ${a.numerator} of ${a.denominator}`
+          : null;
+  return (
+    <>
+      <p>
+        <strong>{ANSWER_LABELS[a.answer as Answer]}</strong>
+        {a.note ? ` – ${a.note}` : ""}
+      </p>
+      {detail && <p className="nhsuk-body-s">{detail}</p>}
+      {a.overrideReason && <p className="nhsuk-body-s">Answered although the case details say it does not apply: {a.overrideReason}</p>}
+    </>
+  );
+}
+
 export default function ScoreCase() {
   const data = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const criteria = useMemo(() => scorable(data.sections.flatMap((s) => s.criteria)), [data.sections]);
-  const schema = useMemo(() => caseAnswersSchema(criteria), [criteria]);
+  const autoNa = useMemo(() => new Set(data.autoNa), [data.autoNa]);
+  const schema = useMemo(() => caseAnswersSchema(criteria, autoNa), [criteria, autoNa]);
   const values = { answers: data.answers };
   const form = useForm({ resolver: zodResolver(schema), mode: "onSubmit", shouldFocusError: false, defaultValues: values });
   const percent = data.score.percent === null ? "No applicable criteria yet" : `${data.score.percent.toFixed(1)}%`;
@@ -236,11 +384,11 @@ export default function ScoreCase() {
                 c.rule ? (
                   <div className="app-criterion" key={c.id}>
                     <h3 className="nhsuk-heading-s">{c.question}</h3>
-                    <RuleResult rule={data.rules[c.id]} />
+                    {data.applicability[c.id]?.applicable === false ? <ApplicabilityNote a={data.applicability[c.id]} rule /> : <RuleResult rule={data.rules[c.id]} />}
                     <Guidance c={c} />
                   </div>
                 ) : (
-                  <CriterionFields key={c.id} c={c} form={form} />
+                  <CriterionFields key={c.id} c={c} form={form} applicability={data.applicability[c.id]} autoNa={autoNa.has(c.id)} />
                 ),
               )}
             </section>
@@ -256,12 +404,11 @@ export default function ScoreCase() {
               <div className="app-criterion" key={c.id}>
                 <h3 className="nhsuk-heading-s">{c.question}</h3>
                 {c.rule ? (
-                  <RuleResult rule={data.rules[c.id]} />
+                  data.applicability[c.id]?.applicable === false ? <ApplicabilityNote a={data.applicability[c.id]} rule /> : <RuleResult rule={data.rules[c.id]} />
+                ) : autoNa.has(c.id) && !data.answers[c.id] ? (
+                  <ApplicabilityNote a={data.applicability[c.id]} />
                 ) : (
-                  <p>
-                    <strong>{data.answers[c.id] ? ANSWER_LABELS[data.answers[c.id].answer as Answer] : "Not answered yet"}</strong>
-                    {data.answers[c.id]?.note ? ` – ${data.answers[c.id].note}` : ""}
-                  </p>
+                  <AnswerText c={c} a={data.answers[c.id]} />
                 )}
               </div>
             ))}

@@ -12,6 +12,8 @@ import * as servicePage from "~/routes/admin.services.$serviceId";
 import * as userPage from "~/routes/admin.users.$userId";
 import * as usersList from "~/routes/admin.users._index";
 import * as newUser from "~/routes/admin.users.new";
+import * as settingsList from "~/routes/admin.settings._index";
+import * as settingPage from "~/routes/admin.settings.$settingId";
 import { createProvider, createService } from "~/models/organisation.server";
 import type { Db } from "~/utils/db.server";
 import { anonymousCookie, callAction, callLoader, useTempDb, userWithSession, type RouteResult } from "./helpers";
@@ -75,13 +77,23 @@ const routes: { name: string; url: () => string; params: () => Record<string, st
     fields: () => ({ intent: "add-team", name: `Team ${unique()}` }),
   },
   { name: "audit log", url: () => "/admin/audit-log?action=create", params: () => ({}), loader: auditLog.loader },
+  { name: "local rules", url: () => "/admin/settings", params: () => ({}), loader: settingsList.loader },
+  {
+    name: "change a local rule",
+    url: () => "/admin/settings/iha-request-working-days",
+    params: () => ({ settingId: "iha-request-working-days" }),
+    loader: settingPage.loader,
+    action: settingPage.action,
+    fields: () => ({ value: String(3 + (n++ % 5)) }),
+  },
 ];
 
 const FORBIDDEN: Role[] = ["auditor", "reviewer", "manager"];
 
 const writes = async () => {
   const count = async (t: "users" | "providers" | "services" | "teams" | "audit_log") => (await db.selectFrom(t).select("id").execute()).length;
-  return [await count("users"), await count("providers"), await count("services"), await count("teams"), await count("audit_log")].join(",");
+  const settings = JSON.stringify(await db.selectFrom("settings").selectAll().orderBy("key").execute());
+  return [await count("users"), await count("providers"), await count("services"), await count("teams"), await count("audit_log"), settings].join(",");
 };
 
 const isRedirectToSignIn = (res: RouteResult, url: string) => {

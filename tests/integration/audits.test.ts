@@ -13,6 +13,8 @@ import * as editAudit from "~/routes/audits.$auditId.edit";
 import * as results from "~/routes/audits.$auditId.results";
 import * as templatesIndex from "~/routes/templates._index";
 import * as templateView from "~/routes/templates.$key.$version";
+import * as compareVersions from "~/routes/templates.$key.compare";
+import { changeSetting } from "~/models/settings.server";
 import type { Db } from "~/utils/db.server";
 import { nowIso } from "~/utils/time.server";
 import { callAction, callLoader, userWithSession } from "./helpers";
@@ -238,7 +240,7 @@ describe("scoring and results", () => {
     const row = await db.selectFrom("answers").selectAll().where("case_id", "=", Number(case1)).where("criterion_id", "=", c.id).executeTakeFirstOrThrow();
     expect(row.answer).toBe("met");
     const log = await db.selectFrom("audit_log").selectAll().where("entity", "=", "answer").where("entity_id", "=", `${case1}/${c.id}`).executeTakeFirstOrThrow();
-    expect(JSON.parse(log.after!)).toEqual({ answer: "met", note: null });
+    expect(JSON.parse(log.after!)).toEqual({ answer: "met", note: null, detail: null, override_reason: null });
   });
 
   it("requires a note for not met, and saves nothing from a post with any invalid answer", async () => {
@@ -287,15 +289,26 @@ describe("scoring and results", () => {
     expect(one.data.rules["iha-timely"]).toMatchObject({ answer: "met", dueDate: "2025-12-31" });
   });
 
+  /** Criteria the case's data make "not applicable" (answering them needs a reason). */
+  const autoNaOf = async (caseId: string) =>
+    new Set<string>((await callLoader(casePage.loader, `/audits/${auditId}/cases/${caseId}`, { cookie: auditor, params: { auditId: String(auditId), caseId } })).data.autoNa);
+
   it("rolls up by criterion, service and overall with N/A left out", async () => {
-    // Answer every auditor criterion: case 1 all met; case 2 all not met (with a note), except N/A where allowed.
+    // Case 1: every auditor criterion met (answering the automatically not applicable ones anyway,
+    // with a reason). Case 2: not met (with a note) or N/A where allowed, leaving automatic N/A alone.
+    const auto1 = await autoNaOf(case1);
+    const auto2 = await autoNaOf(case2);
     const all1: Record<string, string> = {};
     const all2: Record<string, string> = {};
     for (const c of scorable) {
-      all1[`answers.${c.id}.answer`] = "met";
+      if (c.measure?.type === "ratio") Object.assign(all1, { [`answers.${c.id}.numerator`]: "2", [`answers.${c.id}.denominator`]: "2" });
+      else all1[`answers.${c.id}.answer`] = "met";
+      if (auto1.has(c.id)) all1[`answers.${c.id}.overrideReason`] = "The record shows it applies";
+      if (auto2.has(c.id)) continue;
       if (c.answers.includes("na")) all2[`answers.${c.id}.answer`] = "na";
       else {
-        all2[`answers.${c.id}.answer`] = "not_met";
+        if (c.measure?.type === "ratio") Object.assign(all2, { [`answers.${c.id}.numerator`]: "0", [`answers.${c.id}.denominator`]: "2" });
+        else all2[`answers.${c.id}.answer`] = "not_met";
         all2[`answers.${c.id}.note`] = "No evidence in the record";
       }
     }
@@ -305,7 +318,7 @@ describe("scoring and results", () => {
     expect(res.status).toBe(200);
     const { rollup } = res.data;
     const rules = allCriteria(template).filter((c) => c.rule);
-    const notMet2 = scorable.filter((c) => !c.answers.includes("na")).length;
+    const notMet2 = scorable.filter((c) => !c.answers.includes("na") && !auto2.has(c.id)).length;
     const na2 = scorable.length - notMet2;
     // Date rules: case 1 met on every rule with dates; case 2 not met for IHA timeliness.
     const timely = rollup.byCriterion.find((c: { criterionId: string }) => c.criterionId === "iha-timely");
@@ -347,7 +360,7 @@ describe("who may do what (every audit route checks the role on the server)", ()
   const roles = () => ({ administrator: admin, auditor, reviewer, manager });
   type Case = { name: string; run: (cookie?: string) => ReturnType<typeof callLoader>; allowed: string[] };
   const cases = (): Case[] => {
-    const p = { auditId: String(auditId), caseId, key: "lac-iha", version: "1" };
+    const p = { auditId: String(auditId), caseId, key: "lac-iha", version: String(template.version) };
     const loader = (mod: { loader: any }, url: string) => (cookie?: string) => callLoader(mod.loader, url, { cookie, params: p });
     const action = (mod: { action: any }, url: string, fields: Record<string, string>) => (cookie?: string) => callAction(mod.action, url, fields, { cookie, params: p });
     const all = ["administrator", "auditor", "reviewer", "manager"];
@@ -367,7 +380,8 @@ describe("who may do what (every audit route checks the role on the server)", ()
       { name: "POST case edit", run: action(editCase, `/audits/${auditId}/cases/${caseId}/edit`, {}), allowed: editors },
       { name: "GET results", run: loader(results, `/audits/${auditId}/results`), allowed: all },
       { name: "GET /templates", run: loader(templatesIndex, "/templates"), allowed: all },
-      { name: "GET /templates/:key/:version", run: loader(templateView, "/templates/lac-iha/1"), allowed: all },
+      { name: "GET /templates/:key/:version", run: loader(templateView, `/templates/lac-iha/${template.version}`), allowed: all },
+      { name: "GET /templates/:key/compare", run: loader(compareVersions, `/templates/lac-iha/compare?from=${template.version}&to=${template.version}`), allowed: all },
     ];
   };
 
@@ -389,6 +403,78 @@ describe("who may do what (every audit route checks the role on the server)", ()
     expect(res.status).toBe(403);
     const res2 = await callAction(newAudit.action, "/audits/new", auditFields(), { cookie: auditor, csrf: "forged-token" });
     expect(res2.status).toBe(403);
+  });
+});
+
+describe("applicability, measures and local settings", () => {
+  let auditId: number;
+  let caseId: string;
+  const params = () => ({ auditId: String(auditId), caseId });
+  const post = (fields: Record<string, string>) => callAction(casePage.action, `/audits/${auditId}/cases/${caseId}`, fields, { cookie: auditor, params: params() });
+  const page = () => callLoader(casePage.loader, `/audits/${auditId}/cases/${caseId}`, { cookie: auditor, params: params() });
+
+  beforeAll(async () => {
+    auditId = await createAudit();
+    const r = await addCase(auditId, caseFields("LAC-6001", { lookedAfter: "2025-12-01", seen: "2025-12-30", reportSent: "2025-12-31" }, { "fields.uasc": "no", "fields.iha_request_received.day": "9", "fields.iha_request_received.month": "12", "fields.iha_request_received.year": "2025" }));
+    caseId = r.location!.split("/").pop()!;
+  });
+
+  it("answers a UASC-only criterion not applicable from the case details and says why", async () => {
+    const res = await page();
+    expect(res.data.autoNa).toContain("iha-uasc");
+    expect(res.data.applicability["iha-uasc"]).toEqual({ applicable: false, reason: expect.stringMatching(/^Not applicable: “Unaccompanied asylum-seeking child” is No/) });
+    const rollup = (await callLoader(results.loader, `/audits/${auditId}/results`, { cookie: manager, params: { auditId: String(auditId) } })).data.rollup;
+    expect(rollup.byCriterion.find((c: { criterionId: string }) => c.criterionId === "iha-uasc")).toMatchObject({ na: 1, unanswered: 0, denominator: 0 });
+  });
+
+  it("lets the auditor answer it anyway only with a reason, which is stored and logged", async () => {
+    const refused = await post({ "answers.iha-uasc.answer": "met" });
+    expect(refused.status).toBe(400);
+    expect(refused.data.errors["answers.iha-uasc.overrideReason"]).toBe("Enter why this applies to this case even though the case details say it does not");
+    expect(await db.selectFrom("answers").select("id").where("case_id", "=", Number(caseId)).where("criterion_id", "=", "iha-uasc").executeTakeFirst()).toBeUndefined();
+
+    const ok = await post({ "answers.iha-uasc.answer": "met", "answers.iha-uasc.overrideReason": "Status changed after the IHA: now UASC" });
+    expect(ok.status).toBe(200);
+    const row = await db.selectFrom("answers").selectAll().where("case_id", "=", Number(caseId)).where("criterion_id", "=", "iha-uasc").executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ answer: "met", override_reason: "Status changed after the IHA: now UASC" });
+    const log = await db.selectFrom("audit_log").selectAll().where("entity", "=", "answer").where("entity_id", "=", `${caseId}/iha-uasc`).executeTakeFirstOrThrow();
+    expect(JSON.parse(log.after!)).toMatchObject({ answer: "met", override_reason: "Status changed after the IHA: now UASC" });
+    const rollup = (await callLoader(results.loader, `/audits/${auditId}/results`, { cookie: manager, params: { auditId: String(auditId) } })).data.rollup;
+    expect(rollup.byCriterion.find((c: { criterionId: string }) => c.criterionId === "iha-uasc")).toMatchObject({ met: 1, na: 0 });
+  });
+
+  it("works out a SMART-plan answer from the counts, and refuses counts that do not add up", async () => {
+    const bad = await post({ "answers.hp-smart.numerator": "3", "answers.hp-smart.denominator": "2", "answers.hp-smart.note": "x" });
+    expect(bad.status).toBe(400);
+    expect(bad.data.errors["answers.hp-smart.numerator"]).toMatch(/must not be more than/);
+    const typo = await post({ "answers.hp-smart.numerator": "two", "answers.hp-smart.denominator": "4" });
+    expect(typo.data.errors["answers.hp-smart.numerator"]).toMatch(/as a whole number, like 3$/);
+    const noCounts = await post({ "answers.hp-smart.answer": "met" });
+    expect(noCounts.status).toBe(400);
+
+    const ok = await post({ "answers.hp-smart.answer": "met", "answers.hp-smart.numerator": "2", "answers.hp-smart.denominator": "4", "answers.hp-smart.note": "Two actions have no owner" });
+    expect(ok.status).toBe(200);
+    const row = await db.selectFrom("answers").select(["answer", "detail"]).where("case_id", "=", Number(caseId)).where("criterion_id", "=", "hp-smart").executeTakeFirstOrThrow();
+    // 2 of 4 actions meet all four tests: partially met, whatever radio was sent.
+    expect(row).toEqual({ answer: "partial", detail: JSON.stringify({ numerator: 2, denominator: 4 }) });
+    expect((await page()).data.answers["hp-smart"]).toMatchObject({ answer: "partial", numerator: "2", denominator: "4" });
+  });
+
+  it("pins the local settings when an audit is created: a later change applies to new audits only", async () => {
+    // Request received on working day 6 after 1 Dec 2025: late against the default of 5.
+    const before = (await page()).data.rules["iha-notified"];
+    expect(before).toMatchObject({ answer: "not_met", settingsUsed: [{ id: "iha-request-working-days", value: 5 }] });
+
+    const adminUser = await db.selectFrom("users").select(["id", "email"]).where("role", "=", "administrator").executeTakeFirstOrThrow();
+    await changeSetting(db, adminUser, "iha-request-working-days", 10);
+    expect((await page()).data.rules["iha-notified"]).toMatchObject({ answer: "not_met", settingsUsed: [{ id: "iha-request-working-days", value: 5 }] });
+
+    const newer = await createAudit();
+    const r = await addCase(newer, caseFields("LAC-6002", { lookedAfter: "2025-12-01" }, { "fields.iha_request_received.day": "9", "fields.iha_request_received.month": "12", "fields.iha_request_received.year": "2025" }));
+    const newCaseId = r.location!.split("/").pop()!;
+    const res = await callLoader(casePage.loader, `/audits/${newer}/cases/${newCaseId}`, { cookie: auditor, params: { auditId: String(newer), caseId: newCaseId } });
+    expect(res.data.rules["iha-notified"]).toMatchObject({ answer: "met", settingsUsed: [{ id: "iha-request-working-days", value: 10 }] });
+    await changeSetting(db, adminUser, "iha-request-working-days", 5);
   });
 });
 
