@@ -11,11 +11,9 @@
  *
  * The steps share one database and run in order; once a step fails the later ones are skipped.
  */
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
-import { parse } from "yaml";
+import { readTemplateDir } from "~/models/templates.server";
 import { expectNoAxeViolations, launchBrowser, newPage, screenshot, waitForHydration, type TestPage } from "./browser";
 
 const baseUrl = inject("baseUrl");
@@ -60,24 +58,26 @@ const CASES = [
 ] as const;
 
 /**
- * The expected figures, by hand. T01 has 21 criteria: 2 answered by the app from the dates
- * (iha-notified, iha-timely) and 19 the auditor answers. In both cases the auditor answers
- * every one of the 19 "Met", except iha-uasc ("for an unaccompanied asylum-seeking child"),
- * which is "Not applicable" (the child is not UASC). Not applicable answers are left out and
- * partialCredit is 0, so each case has 20 applicable answers:
+ * The expected figures, by hand. T01 version 2 has 26 criteria: 2 answered by the app from the
+ * dates (iha-notified, iha-timely) and 24 the auditor answers. Both children are not UASC and
+ * FGM is not relevant, so the app answers iha-uasc and enq-fgm "not applicable" itself; case 1 is
+ * 10 when seen, so enq-cse-exploitation (13 and over) is not applicable too, while case 2 is 13.
+ * The auditor answers every other criterion "Met" (hp-smart through its counts: 3 of 3 actions).
+ * Not applicable answers are left out and partialCredit is 0:
  *
- *   case 1: 18 met by the auditor + iha-notified met + iha-timely met     = 20 / 20 = 100.0%
- *   case 2: 18 met by the auditor + iha-notified met + iha-timely NOT met = 19 / 20 =  95.0%
- *   overall:                                                   39 / 40 =  97.5%
+ *   case 1: 21 met by the auditor + iha-notified met + iha-timely met     = 23 / 23 = 100.0%
+ *   case 2: 22 met by the auditor + iha-notified met + iha-timely NOT met = 23 / 24 =  95.8%
+ *   overall:                                                   46 / 47 =  97.9%
  *   iha-timely criterion:   1 met (case 1) of 2 applicable            =  1 / 2  =  50.0%
  *   "Timeliness and notification" section: iha-notified 2 met + iha-timely 1 met = 3 / 4 = 75.0%
  */
-const EXPECTED = { case1: "100.0%", case2: "95.0%", overall: "97.5%", ihaTimely: "50.0%", timelinessSection: "75.0%" };
+const EXPECTED = { case1: "100.0%", case2: "95.8%", overall: "97.9%", ihaTimely: "50.0%", timelinessSection: "75.0%" };
+const AUTO_NA = { case1: ["iha-uasc", "enq-fgm", "enq-cse-exploitation"], case2: ["iha-uasc", "enq-fgm"] };
 
-type TemplateCriterion = { id: string; question: string; rule?: unknown };
-type TemplateFile = { title: string; version: number; sections: { id: string; title: string; criteria: TemplateCriterion[] }[] };
-const TEMPLATE_FILE = fileURLToPath(new URL("../../audit-templates/t01-lac-iha.yaml", import.meta.url));
-const template = parse(readFileSync(TEMPLATE_FILE, "utf8")) as TemplateFile;
+// The composed template (shared module criteria included), exactly as the server publishes it.
+const library = await readTemplateDir("audit-templates");
+const template = library.templates.find((t) => t.template.key === "lac-iha")!.template;
+type TemplateCriterion = (typeof template)["sections"][number]["criteria"][number];
 const allCriteria = template.sections.flatMap((s) => s.criteria);
 const manualCriteria = allCriteria.filter((c) => !c.rule);
 const question = (id: string) => {
@@ -85,7 +85,6 @@ const question = (id: string) => {
   if (!c) throw new Error(`T01 has no criterion "${id}"`);
   return c.question.trim();
 };
-const answerFor = (c: TemplateCriterion) => (c.id === "iha-uasc" ? "Not applicable" : "Met");
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -219,9 +218,11 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
   });
 
   test("the T01 template has the criteria the expected figures were worked out for", () => {
-    expect(allCriteria).toHaveLength(21);
+    expect(template.version).toBe(2);
+    expect(allCriteria).toHaveLength(26);
     expect(allCriteria.filter((c) => c.rule).map((c) => c.id)).toEqual(["iha-notified", "iha-timely"]);
-    expect(manualCriteria.map((c) => c.id)).toContain("iha-uasc");
+    expect(allCriteria.filter((c) => c.applicableWhen).map((c) => c.id).sort()).toEqual(["enq-cse-exploitation", "enq-fgm", "enq-substance-screen-yp", "iha-uasc"]);
+    expect(manualCriteria.filter((c) => c.measure?.type === "ratio").map((c) => c.id)).toEqual(["hp-smart"]);
   });
 
   test("the first administrator is created on /setup (and an empty form shows the GOV.UK errors)", async () => {
@@ -385,6 +386,30 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
     await fillDate(page, "Date the child was seen for the IHA (optional)", c.seen);
     await fillDate(page, "Date the IHA report and health plan were sent to the local authority (optional)", c.reportSent);
     await chooseRadio(page, "Who did the IHA (optional)", "Paediatrician");
+    await chooseRadio(page, "FGM is relevant to this child (optional)", "No");
+  }
+
+  /** Answers one criterion "Met" as the auditor would: hp-smart through its counts (3 of 3). */
+  async function answerMet(page: Page, c: TemplateCriterion) {
+    const block = page.locator(".app-criterion").filter({ has: page.getByRole("group", { name: c.question.trim(), exact: true }) });
+    if (c.measure?.type === "ratio") {
+      await block.getByLabel(c.measure.denominatorLabel, { exact: true }).fill("3");
+      await block.getByLabel(c.measure.numeratorLabel, { exact: true }).fill("3");
+      await block.getByLabel(c.measure.numeratorLabel, { exact: true }).blur();
+    } else {
+      await block.getByRole("group", { name: c.question.trim(), exact: true }).getByRole("radio", { name: "Met", exact: true }).check();
+    }
+    return block;
+  }
+
+  /** The criteria the app answers "not applicable" from the case details, as the page shows them. */
+  async function autoNotApplicable(page: Page) {
+    const ids: string[] = [];
+    for (const c of manualCriteria) {
+      const block = page.locator(".app-criterion").filter({ has: page.getByRole("heading", { name: c.question.trim(), exact: true }) });
+      if ((await block.count()) > 0 && (await block.getByText("Worked out from the case details:").count()) > 0) ids.push(c.id);
+    }
+    return ids.sort();
   }
 
   async function caseScore(page: Page) {
@@ -414,15 +439,15 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
       expect(await block.locator(".nhsuk-tag").first().innerText(), `${id} for case 1`).toBe("Met");
     }
 
-    for (const c of manualCriteria) {
-      const group = page.getByRole("group", { name: c.question.trim(), exact: true });
-      await group.getByRole("radio", { name: answerFor(c), exact: true }).check();
-      const block = page.locator(".app-criterion").filter({ has: group });
+    // The app has answered the criteria the case details rule out, and says why.
+    expect(await autoNotApplicable(page)).toEqual([...AUTO_NA.case1].sort());
+    for (const c of manualCriteria.filter((m) => !AUTO_NA.case1.includes(m.id))) {
+      const block = await answerMet(page, c);
       await block.locator(".app-saved", { hasText: /^Saved$/ }).waitFor();
     }
     await page.reload({ waitUntil: "load" });
     await heading(page, `Case ${CASES[0].ref}`);
-    expect(await caseScore(page)).toMatch(new RegExp(`^${EXPECTED.case1.replace(".", "\\.")} .*\\(21 of 21 criteria answered\\)$`));
+    expect(await caseScore(page)).toMatch(new RegExp(`^${EXPECTED.case1.replace(".", "\\.")} .*\\(26 of 26 criteria answered\\)$`));
     await checkPage(auditor, "case 1, scored");
   });
 
@@ -444,14 +469,13 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
     await goto(noJs, caseUrl);
     await heading(p, `Case ${CASES[1].ref}`);
     await checkPage(noJs, "case 2, not scored (no JavaScript)", { js: false });
-    for (const c of manualCriteria) {
-      await p.getByRole("group", { name: c.question.trim(), exact: true }).getByRole("radio", { name: answerFor(c), exact: true }).check();
-    }
+    expect(await autoNotApplicable(p)).toEqual([...AUTO_NA.case2].sort());
+    for (const c of manualCriteria.filter((m) => !AUTO_NA.case2.includes(m.id))) await answerMet(p, c);
     const [response] = await Promise.all([p.waitForResponse((r) => r.request().method() === "POST"), p.getByRole("button", { name: "Save answers" }).click()]);
     expect(response.status(), NATIVE_POST_HELP).toBe(200);
     await p.waitForLoadState("load");
     await p.getByText("Your answers have been saved.").waitFor();
-    expect(await caseScore(p)).toMatch(new RegExp(`^${EXPECTED.case2.replace(".", "\\.")} .*\\(21 of 21 criteria answered\\)$`));
+    expect(await caseScore(p)).toMatch(new RegExp(`^${EXPECTED.case2.replace(".", "\\.")} .*\\(26 of 26 criteria answered\\)$`));
     await checkPage(noJs, "case 2, scored (no JavaScript)", { js: false });
   });
 
@@ -477,6 +501,24 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
     expect(await compliance("Compliance by criterion", question("iha-timely")), "iha-timely").toBe(EXPECTED.ihaTimely);
     expect(await compliance("Compliance by section", "Timeliness and notification"), "timeliness section").toBe(EXPECTED.timelinessSection);
     expect(await compliance("Compliance by service", SERVICE), "the service").toBe(EXPECTED.overall);
+  });
+
+  test("the template library: find a headline family, read a template's criteria, rules and sources", async () => {
+    const { page } = auditor;
+    await goto(auditor, "/templates");
+    await heading(page, "Audit templates");
+    await page.getByText("Voice of the child (", { exact: false }).click();
+    const voice = page.getByRole("link", { name: template.title, exact: true }).first();
+    await voice.waitFor();
+    await checkPage(auditor, "template library");
+    await voice.click();
+    await page.waitForURL(/\/templates\/lac-iha\/2#criterion-core-voice-of-child$/);
+    await heading(page, template.title);
+    const timely = page.locator("#criterion-iha-timely");
+    await timely.getByText("Answered by the app from the case dates:").waitFor();
+    await page.locator("#criterion-iha-uasc").getByText("When it applies:").waitFor();
+    await page.locator("#criterion-iha-notified").getByText(/^Local setting: /).waitFor();
+    await checkPage(auditor, "template version page");
   });
 
   test("the auditor changes the audit's title; the scores are unchanged", async () => {
