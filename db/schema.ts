@@ -102,13 +102,55 @@ export interface CaseTable {
   created_by: number;
   created_at: string;
   updated_at: string;
+  /** 1 when the case is in the audit's sample (scored); 0 when only in the imported population. */
+  in_sample: Generated<number>;
+  /** "manual" (added on the page) or "import" (from a case list). */
+  origin: Generated<string>;
+  /** Why the case was added to the sample by hand after the draw. */
+  sample_reason: string | null;
+  excluded_reason: string | null;
+  excluded_at: string | null;
+  excluded_by: number | null;
+  assigned_to: number | null;
+}
+
+export interface SampleTable {
+  id: Generated<number>;
+  audit_id: number;
+  seed: string;
+  algorithm: string;
+  /** JSON: how the sample was drawn. */
+  method: string;
+  population_size: number;
+  sample_size: number;
+  drawn_by: number;
+  drawn_at: string;
+}
+
+export interface ColumnMappingTable {
+  template_key: string;
+  /** JSON: { caseRef, service, team, caseType, fields: { <case field id>: <column heading> } }. */
+  mapping: string;
+  updated_by: number;
+  updated_at: string;
+}
+
+export interface PendingImportTable {
+  id: Generated<number>;
+  audit_id: number;
+  user_id: number;
+  file_name: string;
+  /** The uploaded file, base64, until the import is confirmed or abandoned. */
+  content: string;
+  created_at: string;
 }
 
 export interface AnswerTable {
   id: Generated<number>;
   case_id: number;
   criterion_id: string;
-  answer: string;
+  /** Null only for a note on a date-rule criterion (the rule gives the answer). */
+  answer: string | null;
   note: string | null;
   answered_by: number;
   answered_at: string;
@@ -154,6 +196,9 @@ export interface Database {
   answers: AnswerTable;
   audit_log: AuditLogTable;
   settings: SettingTable;
+  samples: SampleTable;
+  column_mappings: ColumnMappingTable;
+  pending_imports: PendingImportTable;
 }
 
 export type User = Selectable<UserTable>;

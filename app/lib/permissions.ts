@@ -34,6 +34,11 @@ export const PERMISSIONS = {
   createAudit: ["administrator", "auditor"],
   deleteAudit: ["administrator"],
   editCases: ["administrator", "auditor"],
+  /** Import case lists, draw and change the sample, assign cases to auditors. */
+  manageSample: ["administrator", "auditor"],
+  completeAudit: ["administrator", "auditor"],
+  /** Reopen a completed audit (logged). */
+  reopenAudit: ["administrator", "reviewer"],
   viewCases: ["administrator", "auditor", "reviewer"],
   viewResults: ALL,
 } satisfies Record<string, Role[]>;

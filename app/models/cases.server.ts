@@ -124,7 +124,7 @@ export async function listCasesForScoring(db: Db, auditId: number) {
   const overridesByCase = new Map<number, Record<string, string>>();
   for (const a of answers) {
     const m = byCase.get(a.case_id) ?? {};
-    m[a.criterion_id] = a.answer as Answer;
+    if (a.answer) m[a.criterion_id] = a.answer as Answer;
     byCase.set(a.case_id, m);
     if (a.override_reason) {
       const o = overridesByCase.get(a.case_id) ?? {};
@@ -154,15 +154,25 @@ export async function saveAnswers(db: Db, actor: NonNullable<Actor>, caseId: num
     const saved: string[] = [];
     const now = nowIso();
     for (const [criterionId, input] of Object.entries(answers)) {
-      if (!input?.answer) continue;
+      if (!input) continue;
       const before = await trx
         .selectFrom("answers")
         .select(["answer", "note", "detail", "override_reason"])
         .where("case_id", "=", caseId)
         .where("criterion_id", "=", criterionId)
         .executeTakeFirst();
+      if (!input.answer && !input.note) {
+        // Nothing to keep. A note on a date-rule criterion (no answer of its own) that was
+        // emptied is removed; an auditor's answer is never removed this way.
+        if (before && before.answer === null) {
+          await trx.deleteFrom("answers").where("case_id", "=", caseId).where("criterion_id", "=", criterionId).execute();
+          await logEvent(trx, { actor, action: "delete", entity: "answer", entityId: `${caseId}/${criterionId}`, before, request });
+          saved.push(criterionId);
+        }
+        continue;
+      }
       const row = {
-        answer: input.answer,
+        answer: input.answer ?? null,
         note: input.note ? input.note : null,
         detail: input.detail ? JSON.stringify(input.detail) : null,
         override_reason: input.overrideReason ? input.overrideReason : null,

@@ -11,7 +11,7 @@ import { formatDate } from "~/lib/dates";
 import { can } from "~/lib/permissions";
 import { SETTINGS, type SettingId } from "~/lib/settings";
 import { caseScore, caseAnswers } from "~/lib/scoring";
-import { answerSchema, bandFor, caseAnswersSchema, ratioAnswer, type AnswerDetail } from "~/schemas/answer";
+import { answerSchema, bandFor, caseAnswersSchema, ratioAnswer, ruleNoteSchema, type AnswerDetail } from "~/schemas/answer";
 import type { Criterion } from "~/schemas/template-types";
 import { requireAudit } from "~/models/audits.server";
 import { getCase, saveAnswers } from "~/models/cases.server";
@@ -30,14 +30,9 @@ async function load(request: Request, params: Record<string, string | undefined>
   return { db, user, audit, c };
 }
 
-/** Criteria the auditor answers (date-rule criteria are answered by the app). */
-function scorable(criteria: Criterion[]) {
-  return criteria.filter((c) => !c.rule);
-}
-
 /** What the page and the action both need: each criterion's answer as the scoring module sees it. */
 function evaluate(audit: Awaited<ReturnType<typeof load>>["audit"], c: Awaited<ReturnType<typeof load>>["c"]) {
-  const stored = Object.fromEntries(c.answers.map((a) => [a.criterion_id, a.answer as Answer]));
+  const stored = Object.fromEntries(c.answers.filter((a) => a.answer).map((a) => [a.criterion_id, a.answer as Answer]));
   const overrides = Object.fromEntries(c.answers.filter((a) => a.override_reason).map((a) => [a.criterion_id, a.override_reason!]));
   const scoring = { fields: c.fields, answers: stored, overrides };
   const asOf = auditAsOf(audit);
@@ -50,10 +45,10 @@ function evaluate(audit: Awaited<ReturnType<typeof load>>["audit"], c: Awaited<R
 }
 
 /** The stored answer as form values (measure details spread into their own inputs). */
-function formValues(a: { answer: string; note: string | null; detail: string | null; override_reason: string | null }) {
+function formValues(a: { answer: string | null; note: string | null; detail: string | null; override_reason: string | null }) {
   const detail = a.detail ? (JSON.parse(a.detail) as AnswerDetail) : null;
   return {
-    answer: a.answer,
+    answer: a.answer ?? "",
     note: a.note ?? "",
     choice: detail && "choice" in detail ? detail.choice : "",
     number: detail && "number" in detail ? String(detail.number) : "",
@@ -115,7 +110,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { db, user, audit, c } = await load(request, params, "editCases");
   if (audit.status === "complete") throw new Response("This audit is complete, so its answers cannot be changed.", { status: 403 });
   const form = await readForm(request);
-  const criteria = scorable(audit.template.sections.flatMap((s) => s.criteria));
+  const criteria = audit.template.sections.flatMap((s) => s.criteria);
   const parsed = parseForm(caseAnswersSchema(criteria, evaluate(audit, c).autoNa), form);
   if (!parsed.ok) return invalid(parsed.errors, parsed.values);
   const saved = await saveAnswers(db, user, c.id, parsed.data.answers, request);
@@ -225,10 +220,59 @@ const INPUTS = ["answer", "note", "choice", "number", "numerator", "denominator"
  * One criterion. With JavaScript each answer is saved as soon as it is given (and a note or
  * measure when the auditor leaves the box), after checking it with the same schema the server uses.
  */
-function CriterionFields({ c, form, applicability, autoNa }: { c: Criterion; form: UseFormReturn<any, any, any>; applicability?: Applicability; autoNa: boolean }) {
+/**
+ * Saves one criterion's inputs in the background once they pass `schema` (the one the server
+ * uses). Checked quietly: an answer still waiting for its note is not an error yet (the auditor
+ * is about to write it), so no error summary steals the focus; the reason shows beside it.
+ */
+function useAutosave(c: Criterion, form: UseFormReturn<any, any, any>, inputs: readonly string[], schema: { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } }, needs?: string) {
   const fetcher = useFetcher<typeof action>({ key: `answer-${c.id}` });
   const root = useRouteLoaderData("root") as { csrf?: string } | undefined;
   const [status, setStatus] = useState("");
+  const save = () => {
+    const values = Object.fromEntries(inputs.map((k) => [k, (form.getValues(`answers.${c.id}.${k}`) as string | null | undefined) ?? ""]));
+    if (needs && !values[needs]) return;
+    const check = schema.safeParse(values);
+    if (!check.success) {
+      setStatus(`Not saved yet: ${lower(check.error!.issues[0].message)}`);
+      return;
+    }
+    form.clearErrors(`answers.${c.id}`);
+    const fd = new FormData();
+    fd.set("csrf", root?.csrf ?? "");
+    for (const k of inputs) fd.set(`answers.${c.id}.${k}`, values[k]);
+    setStatus("");
+    fetcher.submit(fd, { method: "post" });
+  };
+  const shown = fetcher.state !== "idle" ? "Saving…" : status || (fetcher.data && "saved" in fetcher.data && fetcher.data.saved?.includes(c.id) ? "Saved" : "");
+  return { save, shown };
+}
+
+/** A note on a date-rule criterion (the rule answers it): a reason for delay, for example. */
+function RuleNote({ c, form }: { c: Criterion; form: UseFormReturn<any, any, any> }) {
+  const schema = useMemo(() => ruleNoteSchema(), []);
+  const { save, shown } = useAutosave(c, form, ["note"], schema);
+  return (
+    <div
+      onBlur={(e) => {
+        if ((e.target as HTMLElement).tagName === "TEXTAREA") save();
+      }}
+    >
+      <Textarea name={`answers.${c.id}.note`} label="Note" hint="Optional. For example, the reason for a delay." rows={2} />
+      <p className="app-saved nhsuk-body-s" aria-live="polite">
+        {shown}
+      </p>
+    </div>
+  );
+}
+
+/**
+ * One criterion. With JavaScript each answer is saved as soon as it is given (and a note or
+ * measure when the auditor leaves the box), after checking it with the same schema the server uses.
+ */
+function CriterionFields({ c, form, applicability, autoNa }: { c: Criterion; form: UseFormReturn<any, any, any>; applicability?: Applicability; autoNa: boolean }) {
+  const schema = useMemo(() => answerSchema(c, { autoNa }), [c, autoNa]);
+  const { save, shown } = useAutosave(c, form, INPUTS, schema, "answer");
   const autosave = () => {
     if (c.measure?.type === "ratio") {
       // Show the answer the counts give before saving it (the server works it out the same way).
@@ -238,23 +282,8 @@ function CriterionFields({ c, form, applicability, autoNa }: { c: Criterion; for
         form.setValue(`answers.${c.id}.answer`, ratioAnswer(Number(n), Number(d)));
       }
     }
-    const values = Object.fromEntries(INPUTS.map((k) => [k, (form.getValues(`answers.${c.id}.${k}`) as string | null | undefined) ?? ""]));
-    if (!values.answer) return;
-    // Checked quietly with the server's schema: an answer still waiting for its note is not an
-    // error yet (the auditor is about to write it), so no error summary steals the focus.
-    const check = answerSchema(c, { autoNa }).safeParse(values);
-    if (!check.success) {
-      setStatus(`Not saved yet: ${lower(check.error.issues[0].message)}`);
-      return;
-    }
-    form.clearErrors(`answers.${c.id}`);
-    const fd = new FormData();
-    fd.set("csrf", root?.csrf ?? "");
-    for (const k of INPUTS) fd.set(`answers.${c.id}.${k}`, values[k]);
-    setStatus("");
-    fetcher.submit(fd, { method: "post" });
+    save();
   };
-  const shown = fetcher.state !== "idle" ? "Saving…" : status || (fetcher.data && "saved" in fetcher.data && fetcher.data.saved?.includes(c.id) ? "Saved" : "");
   const options = c.answers.map((a) => ({ value: a, label: ANSWER_LABELS[a] }));
   const noteHint = c.noteRequiredFor.length
     ? `Required when the answer is ${c.noteRequiredFor.map((a) => ANSWER_LABELS[a].toLowerCase()).join(" or ")}`
@@ -306,7 +335,7 @@ function CriterionFields({ c, form, applicability, autoNa }: { c: Criterion; for
 
 /** A read-only answer with its measure and any override reason. */
 function AnswerText({ c, a }: { c: Criterion; a?: Loader["answers"][string] }) {
-  if (!a) return <p><strong>Not answered yet</strong></p>;
+  if (!a?.answer) return <p><strong>Not answered yet</strong></p>;
   const m = c.measure;
   const detail =
     m?.type === "choice" && a.choice
@@ -331,7 +360,7 @@ function AnswerText({ c, a }: { c: Criterion; a?: Loader["answers"][string] }) {
 export default function ScoreCase() {
   const data = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const criteria = useMemo(() => scorable(data.sections.flatMap((s) => s.criteria)), [data.sections]);
+  const criteria = useMemo(() => data.sections.flatMap((s) => s.criteria), [data.sections]);
   const autoNa = useMemo(() => new Set(data.autoNa), [data.autoNa]);
   const schema = useMemo(() => caseAnswersSchema(criteria, autoNa), [criteria, autoNa]);
   const values = { answers: data.answers };
@@ -385,6 +414,7 @@ export default function ScoreCase() {
                   <div className="app-criterion" key={c.id}>
                     <h3 className="nhsuk-heading-s">{c.question}</h3>
                     {data.applicability[c.id]?.applicable === false ? <ApplicabilityNote a={data.applicability[c.id]} rule /> : <RuleResult rule={data.rules[c.id]} />}
+                    <RuleNote c={c} form={form} />
                     <Guidance c={c} />
                   </div>
                 ) : (
@@ -404,7 +434,10 @@ export default function ScoreCase() {
               <div className="app-criterion" key={c.id}>
                 <h3 className="nhsuk-heading-s">{c.question}</h3>
                 {c.rule ? (
-                  data.applicability[c.id]?.applicable === false ? <ApplicabilityNote a={data.applicability[c.id]} rule /> : <RuleResult rule={data.rules[c.id]} />
+                  <>
+                    {data.applicability[c.id]?.applicable === false ? <ApplicabilityNote a={data.applicability[c.id]} rule /> : <RuleResult rule={data.rules[c.id]} />}
+                    {data.answers[c.id]?.note && <p className="nhsuk-body-s">Note: {data.answers[c.id].note}</p>}
+                  </>
                 ) : autoNa.has(c.id) && !data.answers[c.id] ? (
                   <ApplicabilityNote a={data.applicability[c.id]} />
                 ) : (

@@ -8,7 +8,7 @@ import * as z from "zod/mini";
 import { ANSWER_LABELS, type Answer } from "~/lib/answers";
 import type { Criterion } from "./template-types";
 
-type ScorableCriterion = Pick<Criterion, "id" | "answers" | "noteRequiredFor" | "measure">;
+type ScorableCriterion = Pick<Criterion, "id" | "answers" | "noteRequiredFor" | "measure"> & { rule?: unknown };
 
 /** What a measure recorded, as stored with the answer. */
 export type AnswerDetail = { choice: string } | { number: number } | { numerator: number; denominator: number };
@@ -99,15 +99,24 @@ export function answerSchema(c: ScorableCriterion, { autoNa = false }: { autoNa?
   );
 }
 
+/** A date-rule criterion: the rule answers; the auditor may add a note (a reason for delay, say). */
+export function ruleNoteSchema() {
+  return z.pipe(
+    z.object({ note: z.nullish(z.string().check(z.trim(), z.maxLength(2000, "Note must be 2000 characters or less"))) }),
+    z.transform((v) => ({ answer: null, note: v.note || null, detail: null, overrideReason: null })),
+  );
+}
+
 export type ParsedAnswer = { answer: Answer | null; note: string | null; detail: AnswerDetail | null; overrideReason: string | null };
 
 /**
- * Every auditor-answered criterion of a template; unanswered ones are allowed (work in progress).
+ * Every criterion of a template: auditor-answered ones with their answer, date-rule ones with an
+ * optional note; unanswered ones are allowed (work in progress).
  * `autoNa`: the criteria the case's data make "not applicable", which need a reason to answer.
  */
 export function caseAnswersSchema(criteria: ScorableCriterion[], autoNa: ReadonlySet<string> = new Set()) {
-  const shape: Record<string, z.ZodMiniOptional<ReturnType<typeof answerSchema>>> = {};
-  for (const c of criteria) shape[c.id] = z.optional(answerSchema(c, { autoNa: autoNa.has(c.id) }));
+  const shape: Record<string, z.ZodMiniOptional<ReturnType<typeof answerSchema> | ReturnType<typeof ruleNoteSchema>>> = {};
+  for (const c of criteria) shape[c.id] = z.optional(c.rule ? ruleNoteSchema() : answerSchema(c, { autoNa: autoNa.has(c.id) }));
   return z.object({ answers: z.strictObject(shape, { error: "The answers include a criterion that is not in this audit's template" }) });
 }
 

@@ -1,9 +1,11 @@
 import type { Migration } from "kysely";
 import * as foundation from "./20261123T0900-foundation";
 import * as templateLibrary from "./20261123T1400-template-library";
+import * as caseLists from "./20261123T1600-case-lists";
 
 /** In-code migration list: works inside the Remix server bundle and under tsx alike. */
 export const migrations: Record<string, Migration> = {
   "20261123T0900-foundation": foundation,
   "20261123T1400-template-library": templateLibrary,
+  "20261123T1600-case-lists": caseLists,
 };

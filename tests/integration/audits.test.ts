@@ -262,13 +262,14 @@ describe("scoring and results", () => {
     expect(res2.status).toBe(400);
   });
 
-  it("refuses a criterion that is not in the audit, or a date-rule criterion, in a crafted post", async () => {
+  it("refuses a criterion that is not in the audit, and ignores an answer crafted for a date-rule criterion", async () => {
     const res = await post(case1, { "answers.not-a-criterion.answer": "met" });
     expect(res.status).toBe(400);
     expect(res.data.errors.answers).toBe("The answers include a criterion that is not in this audit's template");
     const rule = allCriteria(template).find((c) => c.rule)!;
+    // The page posts only a note for a rule criterion; an answer smuggled in is dropped, never stored.
     const res2 = await post(case1, { [`answers.${rule.id}.answer`]: "met" });
-    expect(res2.status).toBe(400);
+    expect(res2.data.saved ?? []).not.toContain(rule.id);
     expect(await db.selectFrom("answers").select("id").where("criterion_id", "=", rule.id).executeTakeFirst()).toBeUndefined();
   });
 
@@ -458,6 +459,25 @@ describe("applicability, measures and local settings", () => {
     // 2 of 4 actions meet all four tests: partially met, whatever radio was sent.
     expect(row).toEqual({ answer: "partial", detail: JSON.stringify({ numerator: 2, denominator: 4 }) });
     expect((await page()).data.answers["hp-smart"]).toMatchObject({ answer: "partial", numerator: "2", denominator: "4" });
+  });
+
+  it("keeps a note on a date-rule criterion without changing the answer the rule gives", async () => {
+    const ok = await post({ "answers.iha-timely.note": "Consent from the parent arrived late" });
+    expect(ok.status).toBe(200);
+    const row = await db.selectFrom("answers").select(["answer", "note"]).where("case_id", "=", Number(caseId)).where("criterion_id", "=", "iha-timely").executeTakeFirstOrThrow();
+    expect(row).toEqual({ answer: null, note: "Consent from the parent arrived late" });
+    const res = await page();
+    expect(res.data.rules["iha-timely"].answer).toBe("met");
+    expect(res.data.answers["iha-timely"].note).toBe("Consent from the parent arrived late");
+    // An answer posted for a rule criterion is not taken: the schema only has a note for it.
+    const forced = await post({ "answers.iha-timely.answer": "not_met", "answers.iha-timely.note": "x" });
+    expect(forced.status).toBe(200);
+    expect((await page()).data.rules["iha-timely"].answer).toBe("met");
+    // Emptying the note removes it, and the removal is logged.
+    expect((await post({ "answers.iha-timely.note": "" })).status).toBe(200);
+    expect(await db.selectFrom("answers").select("id").where("case_id", "=", Number(caseId)).where("criterion_id", "=", "iha-timely").executeTakeFirst()).toBeUndefined();
+    const log = await db.selectFrom("audit_log").select("action").where("entity", "=", "answer").where("entity_id", "=", `${caseId}/iha-timely`).orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(log.action).toBe("delete");
   });
 
   it("pins the local settings when an audit is created: a later change applies to new audits only", async () => {
