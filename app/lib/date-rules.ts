@@ -13,7 +13,7 @@
  *   setting with an unusable value: those too are null.
  */
 import type { Answer } from "~/lib/answers";
-import { addDays, addMonthsClamped, ageInYearsOn, compareIso, formatDate, parseIsoDate } from "~/lib/dates";
+import { addDays, addMonthsClamped, ageInYearsOn, compareIso, daysBetween, formatDate, parseIsoDate } from "~/lib/dates";
 import { resolveAmount, type SettingValues } from "~/lib/settings";
 import { addWorkingDays, workingDaysBetween, WORKING_DAYS_MAX_YEAR, WORKING_DAYS_MIN_YEAR, WorkingDaysRangeError } from "~/lib/working-days";
 import { ruleDateFields, type Amount, type Offset, type Rule } from "~/schemas/rules";
@@ -82,22 +82,6 @@ function addOffset(iso: string, offset: Offset): string {
   if ("days" in offset) return addDays(iso, offset.days);
   if ("weeks" in offset) return addDays(iso, 7 * offset.weeks);
   return addMonthsClamped(iso, offset.months);
-}
-
-/** Days since 1970-01-01 (Howard Hinnant's "days from civil", the same as app/lib/dates.ts). */
-function dayNumber(iso: string): number {
-  const { y, m, d } = parseIsoDate(iso)!;
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/** Calendar days from `a` to `b` (negative when `b` is before `a`). */
-function daysBetween(a: string, b: string): number {
-  return dayNumber(b) - dayNumber(a);
 }
 
 /** A local setting whose value cannot be used (not a whole number of 0 or more, or unknown). */

@@ -105,6 +105,11 @@ export function addDays(iso: string, n: number): string {
 }
 
 /** -1, 0 or 1 as `a` is before, the same as, or after `b`. */
+/** Calendar days from `a` to `b` (negative when `b` is earlier), both real YYYY-MM-DD dates. */
+export function daysBetween(a: string, b: string): number {
+  return toDayNumber(requireIsoDate(b)) - toDayNumber(requireIsoDate(a));
+}
+
 export function compareIso(a: string, b: string): -1 | 0 | 1 {
   const diff = toDayNumber(requireIsoDate(a)) - toDayNumber(requireIsoDate(b));
   return diff < 0 ? -1 : diff > 0 ? 1 : 0;
