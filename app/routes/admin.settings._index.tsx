@@ -46,7 +46,7 @@ export default function SettingsPage() {
             </dd>
             <dd className="nhsuk-summary-list__actions">
               <Link to={`/admin/settings/${s.id}`}>
-                Change<span className="nhsuk-u-visually-hidden"> {s.label.toLowerCase()}</span>
+                Change<span className="nhsuk-u-visually-hidden"> {s.label.charAt(0).toLowerCase() + s.label.slice(1)}</span>
               </Link>
             </dd>
           </div>

@@ -304,6 +304,29 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
     await checkPage(admin, "users, auditor added");
   });
 
+  test("the administrator changes a local rule (a wrong value shows the error)", async () => {
+    const { page } = admin;
+    await goto(admin, "/admin");
+    await page.getByRole("link", { name: "Local rules", exact: true }).click();
+    await page.waitForURL(/\/admin\/settings$/);
+    await heading(page, "Local rules");
+    await checkPage(admin, "local rules");
+    await page.getByRole("link", { name: /^Change the local authority's IHA request reaches the health team within/ }).click();
+    await page.waitForURL(/\/admin\/settings\/iha-request-working-days$/);
+    await waitForHydration(page);
+    const input = page.getByLabel(/The local authority's IHA request reaches the health team within/);
+    expect(await input.inputValue()).toBe("5");
+    await input.fill("500");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expectErrorContract(page, ["Enter a whole number of working days from 0 to 60"]);
+    await checkPage(admin, "change a local rule, with errors");
+    // Still met for the journey's cases (request received 1 working day after entering care).
+    await input.fill("7");
+    await submitAndWait(page, "Save", /\/admin\/settings\?changed=iha-request-working-days$/);
+    await page.getByText("7 working days").waitFor();
+    await checkPage(admin, "local rules, changed");
+  });
+
   test("the administrator signs out", async () => {
     const { page } = admin;
     await Promise.all([page.waitForURL(/\/sign-in$/), page.getByRole("button", { name: "Sign out" }).click()]);
