@@ -35,6 +35,7 @@ function Header({ user }: { user: Awaited<ReturnType<typeof loader>>["user"] }) 
   const nav: { to: string; label: string }[] = [];
   if (user) {
     nav.push({ to: "/audits", label: "Audits" });
+    if (can(user.role, "editCases")) nav.push({ to: "/my-cases", label: "My cases" });
     nav.push({ to: "/templates", label: "Templates" });
     if (can(user.role, "manageUsers")) nav.push({ to: "/admin", label: "Administration" });
   }

@@ -1,7 +1,8 @@
 /** The case record form (add and change): reference, service, team, case type and the template's case fields. */
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useMemo } from "react";
-import { useForm, useWatch } from "react-hook-form";
+import { useMemo, type ReactNode } from "react";
+import { useForm, useWatch, type FieldValues } from "react-hook-form";
+import type { ZodMiniType } from "zod/mini";
 import { caseSchema, CASE_REF_HINT, type CaseFormContext } from "~/schemas/case";
 import { Button, DateInput, GovForm, Radios, Select, TextInput } from "./form";
 import type { FieldErrors } from "~/lib/form-data";
@@ -11,13 +12,19 @@ export function CaseForm({
   serverErrors,
   values,
   submitLabel,
+  schema: schemaFor = caseSchema,
+  children,
 }: {
   ctx: CaseFormContext;
   serverErrors?: FieldErrors;
   values?: Record<string, unknown>;
   submitLabel: string;
+  /** A schema built from the context, when the page asks for more than the case (a reason, say). */
+  schema?: (ctx: CaseFormContext) => ZodMiniType<FieldValues, FieldValues>;
+  /** Extra questions, shown after the case fields. */
+  children?: ReactNode;
 }) {
-  const schema = useMemo(() => caseSchema(ctx), [ctx]);
+  const schema = useMemo(() => schemaFor(ctx), [ctx, schemaFor]);
   const form = useForm({ resolver: zodResolver(schema), mode: "onSubmit", shouldFocusError: false });
   const chosenService = useWatch({ control: form.control, name: "serviceId" }) ?? (values?.serviceId as string | undefined);
   const teams = ctx.teams.filter((t) => !chosenService || String(t.serviceId) === String(chosenService));
@@ -68,6 +75,7 @@ export function CaseForm({
             );
         }
       })}
+      {children}
       <Button>{submitLabel}</Button>
     </GovForm>
   );

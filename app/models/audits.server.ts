@@ -7,6 +7,7 @@ import { logEvent, type Actor } from "~/utils/audit-log.server";
 import type { Db } from "~/utils/db.server";
 import { UserInputError } from "~/utils/validation.server";
 import { nowIso } from "~/utils/time.server";
+import { auditProgress } from "./results.server";
 import { auditSettings, currentSettings } from "./settings.server";
 import { getTemplateVersion } from "./templates.server";
 
@@ -63,7 +64,14 @@ export async function listAudits(db: Db) {
       "audits.period_end",
       "tv.title as template_title",
       "tv.version as template_version",
-      eb.selectFrom("cases").select(eb.fn.countAll<number>().as("n")).whereRef("cases.audit_id", "=", "audits.id").as("case_count"),
+      // Cases to score: in the sample and not excluded (an imported case list alone is not counted).
+      eb
+        .selectFrom("cases")
+        .select(eb.fn.countAll<number>().as("n"))
+        .whereRef("cases.audit_id", "=", "audits.id")
+        .where("cases.in_sample", "=", 1)
+        .where("cases.excluded_at", "is", null)
+        .as("case_count"),
     ])
     .orderBy("audits.created_at", "desc")
     .orderBy("audits.id", "desc")
@@ -102,18 +110,20 @@ export async function getAudit(db: Db, auditId: number) {
 
 export type AuditWithTemplate = NonNullable<Awaited<ReturnType<typeof getAudit>>>;
 
-/** Moves a draft audit to "in progress" when its first case is added. */
+/** Moves a draft audit to "in progress" when its first case is added or first answer given. */
 export async function markInProgress(db: Db, auditId: number, status: AuditStatus) {
   if (status !== "draft") return;
   await db.updateTable("audits").set({ status: "in_progress", updated_at: nowIso() }).where("id", "=", auditId).where("status", "=", "draft").execute();
 }
 
-/** Case counts for an audit, without reading answers (cheap for lists). */
+/** The number of cases to score (in the sample, not excluded), without reading answers. */
 export async function countCases(db: Db, auditId: number) {
   const row = await db
     .selectFrom("cases")
     .select(sql<number>`count(*)`.as("n"))
     .where("audit_id", "=", auditId)
+    .where("in_sample", "=", 1)
+    .where("excluded_at", "is", null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -203,6 +213,8 @@ export async function deleteAudit(db: Db, actor: NonNullable<Actor>, auditId: nu
       : 0;
     if (caseIds.length) await trx.deleteFrom("answers").where("case_id", "in", caseIds).execute();
     await trx.deleteFrom("cases").where("audit_id", "=", auditId).execute();
+    await trx.deleteFrom("samples").where("audit_id", "=", auditId).execute();
+    await trx.deleteFrom("pending_imports").where("audit_id", "=", auditId).execute();
     await trx.deleteFrom("audit_services").where("audit_id", "=", auditId).execute();
     await trx.deleteFrom("audits").where("id", "=", auditId).execute();
     await logEvent(trx, {
@@ -214,5 +226,77 @@ export async function deleteAudit(db: Db, actor: NonNullable<Actor>, auditId: nu
       request,
     });
     return true;
+  });
+}
+
+// ---- Status: draft → in progress → complete (→ reopened: in progress) ----------------------
+
+/**
+ * Refuses (403 page) any change to a complete audit: it is read-only until a reviewer or
+ * administrator reopens it. Every write path calls this (or checks the status the same way).
+ */
+export function assertAuditOpen(audit: { status: AuditStatus }, message = "This audit is complete, so it cannot be changed. A reviewer or administrator can reopen it.") {
+  if (audit.status === "complete") throw new Response(message, { status: 403, statusText: "Forbidden" });
+}
+
+/**
+ * Marks an audit complete: only when every sampled, not-excluded case is complete (every
+ * criterion answered, or answered automatically). Date rules are judged as of today, which is
+ * then the completion date they are judged by for good. Logged.
+ */
+export async function completeAudit(db: Db, actor: NonNullable<Actor>, audit: AuditWithTemplate, request?: Request) {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("audits").selectAll().where("id", "=", audit.id).executeTakeFirstOrThrow();
+    if (before.status === "complete") throw new UserInputError("This audit is already complete", "complete");
+    const progress = await auditProgress(trx, { ...audit, completed_at: null });
+    if (progress.total === 0) throw new UserInputError("There are no cases in the sample yet. Add or draw cases and score them before marking the audit as complete", "complete");
+    const incomplete = progress.total - progress.complete;
+    if (incomplete > 0) {
+      throw new UserInputError(
+        `${incomplete} of ${progress.total} ${progress.total === 1 ? "case is" : "cases are"} still incomplete. Finish scoring ${incomplete === 1 ? "it" : "them"}, or exclude ${incomplete === 1 ? "it" : "them"} from the sample with a reason, before marking the audit as complete`,
+        "complete",
+      );
+    }
+    const now = nowIso();
+    const after = await trx
+      .updateTable("audits")
+      .set({ status: "complete", completed_at: now, updated_at: now })
+      .where("id", "=", audit.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await logEvent(trx, {
+      actor,
+      action: "complete",
+      entity: "audit",
+      entityId: audit.id,
+      before: { status: before.status, completed_at: before.completed_at },
+      after: { status: after.status, completed_at: after.completed_at, cases: progress.total },
+      request,
+    });
+    return after;
+  });
+}
+
+/** Reopens a complete audit (reviewers and administrators), with the reason in the log. */
+export async function reopenAudit(db: Db, actor: NonNullable<Actor>, auditId: number, reason: string, request?: Request) {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("audits").selectAll().where("id", "=", auditId).executeTakeFirstOrThrow();
+    if (before.status !== "complete") throw new UserInputError("This audit is not complete, so it does not need reopening", "reason");
+    const after = await trx
+      .updateTable("audits")
+      .set({ status: "in_progress", completed_at: null, updated_at: nowIso() })
+      .where("id", "=", auditId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await logEvent(trx, {
+      actor,
+      action: "reopen",
+      entity: "audit",
+      entityId: auditId,
+      before: { status: before.status, completed_at: before.completed_at },
+      after: { status: after.status, completed_at: after.completed_at, reason },
+      request,
+    });
+    return after;
   });
 }

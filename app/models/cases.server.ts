@@ -32,13 +32,46 @@ function caseValues(input: CaseInput) {
   };
 }
 
-export async function addCase(db: Db, actor: NonNullable<Actor>, audit: AuditWithTemplate, input: CaseInput, request?: Request) {
+/** Whether the audit's sample has been drawn (after that, a case added by hand needs a reason). */
+export async function sampleDrawn(db: Db, auditId: number) {
+  return Boolean(await db.selectFrom("samples").select("id").where("audit_id", "=", auditId).executeTakeFirst());
+}
+
+/**
+ * Adds a case by hand, straight into the sample (origin "manual", in_sample 1). Once the
+ * sample has been drawn, a case added by hand is a change to a random sample, so it needs a
+ * reason (stored in sample_reason, listed under "Changes after the draw").
+ */
+export async function addCase(
+  db: Db,
+  actor: NonNullable<Actor>,
+  audit: AuditWithTemplate,
+  input: CaseInput,
+  request?: Request,
+  { sampleReason }: { sampleReason?: string | null } = {},
+) {
   return db.transaction().execute(async (trx) => {
+    const inList = await trx.selectFrom("cases").select(["in_sample", "excluded_at"]).where("audit_id", "=", audit.id).where("case_ref", "=", input.caseRef).executeTakeFirst();
+    if (inList && inList.in_sample === 0 && !inList.excluded_at) {
+      throw new UserInputError(`Case reference ${input.caseRef} is already in this audit's case list. Add it to the sample on the sampling page instead`, "caseRef");
+    }
     await assertRefFree(trx, audit.id, input.caseRef);
+    const drawn = await sampleDrawn(trx, audit.id);
+    const reason = sampleReason?.trim() || null;
+    if (drawn && !reason) throw new UserInputError("Enter why this case is being added to the sample after it was drawn", "sampleReason");
     const now = nowIso();
     const row = await trx
       .insertInto("cases")
-      .values({ audit_id: audit.id, ...caseValues(input), created_by: actor.id, created_at: now, updated_at: now })
+      .values({
+        audit_id: audit.id,
+        ...caseValues(input),
+        created_by: actor.id,
+        created_at: now,
+        updated_at: now,
+        origin: "manual",
+        in_sample: 1,
+        sample_reason: drawn ? reason : null,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     await markInProgress(trx, audit.id, audit.status);
@@ -91,7 +124,24 @@ export async function getCase(db: Db, auditId: number, caseId: number) {
     .selectFrom("cases")
     .innerJoin("services", "services.id", "cases.service_id")
     .leftJoin("teams", "teams.id", "cases.team_id")
-    .select(["cases.id", "cases.audit_id", "cases.case_ref", "cases.service_id", "cases.team_id", "cases.case_type", "cases.fields", "cases.updated_at", "services.name as service_name", "teams.name as team_name"])
+    .select([
+      "cases.id",
+      "cases.audit_id",
+      "cases.case_ref",
+      "cases.service_id",
+      "cases.team_id",
+      "cases.case_type",
+      "cases.fields",
+      "cases.updated_at",
+      "cases.origin",
+      "cases.in_sample",
+      "cases.sample_reason",
+      "cases.excluded_reason",
+      "cases.excluded_at",
+      "cases.assigned_to",
+      "services.name as service_name",
+      "teams.name as team_name",
+    ])
     .where("cases.id", "=", caseId)
     .where("cases.audit_id", "=", auditId)
     .executeTakeFirst();
@@ -104,14 +154,20 @@ export async function getCase(db: Db, auditId: number, caseId: number) {
   return { ...row, fields: parseFields(row.fields), answers };
 }
 
-/** Every case of an audit with its answers, shaped for the scoring module. */
+/**
+ * Every case of an audit that is scored, with its answers, shaped for the scoring module:
+ * cases in the sample and not excluded. Cases only in the imported case list (population) and
+ * excluded cases count nowhere: not in progress, results or completion.
+ */
 export async function listCasesForScoring(db: Db, auditId: number) {
   const cases = await db
     .selectFrom("cases")
     .innerJoin("services", "services.id", "cases.service_id")
     .leftJoin("teams", "teams.id", "cases.team_id")
-    .select(["cases.id", "cases.case_ref", "cases.service_id", "cases.case_type", "cases.fields", "services.name as service_name", "teams.name as team_name"])
+    .select(["cases.id", "cases.case_ref", "cases.service_id", "cases.case_type", "cases.fields", "cases.assigned_to", "services.name as service_name", "teams.name as team_name"])
     .where("cases.audit_id", "=", auditId)
+    .where("cases.in_sample", "=", 1)
+    .where("cases.excluded_at", "is", null)
     .orderBy("cases.case_ref")
     .execute();
   const answers = await db
@@ -119,6 +175,8 @@ export async function listCasesForScoring(db: Db, auditId: number) {
     .innerJoin("cases", "cases.id", "answers.case_id")
     .select(["answers.case_id", "answers.criterion_id", "answers.answer", "answers.override_reason"])
     .where("cases.audit_id", "=", auditId)
+    .where("cases.in_sample", "=", 1)
+    .where("cases.excluded_at", "is", null)
     .execute();
   const byCase = new Map<number, Record<string, Answer>>();
   const overridesByCase = new Map<number, Record<string, string>>();
@@ -139,6 +197,7 @@ export async function listCasesForScoring(db: Db, auditId: number) {
     teamName: c.team_name,
     serviceId: c.service_id,
     serviceName: c.service_name,
+    assignedTo: c.assigned_to,
     fields: parseFields(c.fields),
     answers: byCase.get(c.id) ?? {},
     overrides: overridesByCase.get(c.id) ?? {},
@@ -151,6 +210,16 @@ export async function listCasesForScoring(db: Db, auditId: number) {
  */
 export async function saveAnswers(db: Db, actor: NonNullable<Actor>, caseId: number, answers: Record<string, AnswerInput | undefined>, request?: Request) {
   return db.transaction().execute(async (trx) => {
+    const target = await trx
+      .selectFrom("cases")
+      .innerJoin("audits", "audits.id", "cases.audit_id")
+      .select(["cases.audit_id", "cases.in_sample", "cases.excluded_at", "audits.status"])
+      .where("cases.id", "=", caseId)
+      .executeTakeFirst();
+    if (!target) throw new Response("This case does not exist in this audit.", { status: 404, statusText: "Not Found" });
+    if (target.status === "complete") throw new Response("This audit is complete, so its answers cannot be changed.", { status: 403, statusText: "Forbidden" });
+    if (target.excluded_at) throw new Response("This case has been excluded from the sample, so it is not scored.", { status: 403, statusText: "Forbidden" });
+    if (target.in_sample !== 1) throw new Response("This case is in the audit's case list but not in the sample, so it is not scored. Add it to the sample first.", { status: 403, statusText: "Forbidden" });
     const saved: string[] = [];
     const now = nowIso();
     for (const [criterionId, input] of Object.entries(answers)) {
@@ -197,7 +266,10 @@ export async function saveAnswers(db: Db, actor: NonNullable<Actor>, caseId: num
       });
       saved.push(criterionId);
     }
-    if (saved.length) await trx.updateTable("cases").set({ updated_at: now }).where("id", "=", caseId).execute();
+    if (saved.length) {
+      await trx.updateTable("cases").set({ updated_at: now }).where("id", "=", caseId).execute();
+      await markInProgress(trx, target.audit_id, target.status);
+    }
     return saved;
   });
 }

@@ -19,6 +19,14 @@ const ACTION_LABELS: Record<string, string> = {
   "sign-in": "Signed in",
   "sign-in-failed": "Sign-in failed",
   "sign-out": "Signed out",
+  import: "Case list imported",
+  "draw-sample": "Sample drawn",
+  "redraw-sample": "Sample drawn again",
+  "add-to-sample": "Added to the sample",
+  "exclude-from-sample": "Excluded from the sample",
+  "assign-cases": "Cases assigned",
+  complete: "Marked as complete",
+  reopen: "Reopened",
 };
 
 const actionLabel = (action: string) => ACTION_LABELS[action] ?? action;

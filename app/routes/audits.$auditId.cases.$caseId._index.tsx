@@ -102,7 +102,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     autoNa: [...autoNa],
     answers: Object.fromEntries(c.answers.map((a) => [a.criterion_id, formValues(a)])),
     score: { answered: score.answered, total: score.total, complete: score.complete, percent: score.figure.percent, rag: score.figure.rag },
-    canEdit: can(user.role, "editCases") && audit.status !== "complete",
+    // Only a case in the sample, not excluded, is scored (saveAnswers refuses the others too).
+    notScored: c.excluded_at
+      ? `This case was excluded from the sample: ${c.excluded_reason ?? "no reason recorded"}. It is not scored.`
+      : c.in_sample !== 1
+        ? "This case is in the audit's case list but not in the sample, so it is not scored."
+        : null,
+    canEdit: can(user.role, "editCases") && audit.status !== "complete" && c.in_sample === 1 && !c.excluded_at,
   };
 }
 
@@ -371,6 +377,12 @@ export default function ScoreCase() {
       <BackLink to={`/audits/${data.audit.id}`}>Back to {data.audit.title}</BackLink>
       <span className="nhsuk-caption-l">{data.audit.title}</span>
       <h1>Case {data.case.ref}</h1>
+      {data.notScored && (
+        <div className="nhsuk-inset-text">
+          <span className="nhsuk-u-visually-hidden">Information: </span>
+          <p>{data.notScored}</p>
+        </div>
+      )}
       <SummaryList
         rows={[
           { key: "Service", value: data.case.service },
