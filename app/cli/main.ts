@@ -13,6 +13,8 @@ Commands:
                      (PORT, default 3000; HOST, default 127.0.0.1; DATABASE_URL, default data/audit.db)
   setup              migrate the database and load the templates, then exit
   templates:check    validate every file in audit-templates/ (TEMPLATES_DIR to check another folder)
+  import-cases       import a case list into an audit: import-cases --audit <id> [--user <email>]
+                     [--pseudonymise-column <heading>] [--valid-only] <file>
 `;
 
 /** Migrate and load templates; print the problems and return false when start-up must stop. */
@@ -48,6 +50,12 @@ async function main(argv: string[]): Promise<number> {
     }
     case "templates:check":
       return templatesCheck();
+    case "import-cases": {
+      const { importCasesCommand } = await import("./import-cases");
+      const code = await importCasesCommand(rest);
+      await closeDb();
+      return code;
+    }
     case undefined:
     case "help":
     case "--help":
