@@ -1,8 +1,10 @@
 /**
  * The whole journey in real headless Chromium, against the real server (global-setup.ts):
  *
- *   first administrator (/setup) → provider and service → auditor account → sign out →
- *   sign in as the auditor → audit from the T01 template → two cases → scores → results.
+ *   first administrator (/setup) → provider and two services → auditor account → a local
+ *   rule → sign out → sign in as the auditor → audit from the T01 template → two cases →
+ *   scores → results → a second audit from an imported CSV case list (one bad row) →
+ *   stratified sample with a seed → shared out → "My cases" progress → template library.
  *
  * Every page visited is checked with axe-core (WCAG 2.0/2.1/2.2 A and AA), including each page
  * showing validation errors, and for console errors from our own origin. It also checks the
@@ -27,6 +29,10 @@ const ADMIN = { name: "Alex Admin", email: "alex.admin@example.nhs.uk", password
 const AUDITOR = { name: "Nia Nurse", email: "nia.nurse@example.nhs.uk", password: "copper meadow kettle orbit" };
 const PROVIDER = "Northshire Community Health NHS Trust";
 const SERVICE = "Looked After Children Health Team";
+/** A second service, for the imported case list and the stratified sample. */
+const SERVICE_2 = "Children in Care Nursing Team";
+const IMPORT_FILE = "tests/fixtures/case-lists/e2e-lac-case-list.csv";
+const AUDIT_2 = "LAC IHAs from the case list, spring 2026";
 const AUDIT_TITLE = "LAC initial health assessments, January to March 2026";
 
 /**
@@ -194,6 +200,7 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
   let auditor: TestPage;
   let noJs: TestPage;
   let auditUrl = "";
+  let audit2Url = "";
   let failed = false;
 
   beforeAll(async () => {
@@ -277,6 +284,10 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
     await page.getByText(`${SERVICE} has been added.`).waitFor();
     await page.getByRole("table").getByRole("link", { name: SERVICE, exact: true }).waitFor();
     await checkPage(admin, "provider, one service");
+
+    await page.getByLabel("Service name", { exact: true }).fill(SERVICE_2);
+    await submitAndWait(page, "Add service", /\/admin\/providers\/\d+\?service=\d+$/);
+    await page.getByRole("table").getByRole("link", { name: SERVICE_2, exact: true }).waitFor();
   });
 
   test("the administrator creates an auditor account", async () => {
@@ -524,6 +535,100 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
     expect(await compliance("Compliance by criterion", question("iha-timely")), "iha-timely").toBe(EXPECTED.ihaTimely);
     expect(await compliance("Compliance by section", "Timeliness and notification"), "timeliness section").toBe(EXPECTED.timelinessSection);
     expect(await compliance("Compliance by service", SERVICE), "the service").toBe(EXPECTED.overall);
+  });
+
+  test("the auditor imports a case list into a second audit, checking every row first", async () => {
+    const { page } = auditor;
+    await goto(auditor, "/audits/new");
+    await waitForHydration(page);
+    await chooseRadio(page, "Which template are you auditing against?", `${template.title} (version ${template.version})`);
+    await page.getByLabel("Audit title", { exact: true }).fill(AUDIT_2);
+    const scope = page.getByRole("group", { name: "Which services are in scope?" });
+    await scope.getByRole("checkbox", { name: `${SERVICE} (${PROVIDER})` }).check();
+    await scope.getByRole("checkbox", { name: `${SERVICE_2} (${PROVIDER})` }).check();
+    await fillDate(page, "Start of the audit period", ["1", "3", "2026"]);
+    await fillDate(page, "End of the audit period", ["31", "5", "2026"]);
+    await submitAndWait(page, "Start audit", /\/audits\/\d+$/);
+    audit2Url = new URL(page.url()).pathname;
+
+    await page.getByRole("link", { name: "Import a case list", exact: true }).click();
+    await heading(page, "Import a case list");
+    await checkPage(auditor, "import a case list");
+    await page.getByRole("button", { name: "Upload and continue", exact: true }).click();
+    await expectErrorContract(page, ["Select a CSV or Excel file"]);
+    await checkPage(auditor, "import a case list, with errors");
+
+    await page.getByLabel("Upload a file", { exact: true }).setInputFiles(IMPORT_FILE);
+    await Promise.all([page.waitForURL(/\/import\?file=\d+$/), page.getByRole("button", { name: "Upload and continue", exact: true }).click()]);
+    await heading(page, "Choose the columns");
+    await checkPage(auditor, "import: choose the columns");
+    // Headings that match the template's own wording are chosen already.
+    expect(await page.getByLabel("Case reference", { exact: true }).locator("option:checked").innerText()).toBe("Case reference");
+    expect(await page.getByLabel("Date the child became looked after", { exact: true }).locator("option:checked").innerText()).toBe("Date the child became looked after");
+
+    await page.getByRole("button", { name: "Continue", exact: true }).click();
+    await heading(page, "Check the cases before importing");
+    await page.getByText("Line 12, Date the child became looked after: 31/02/2026 is not a real date", { exact: false }).waitFor();
+    await checkPage(auditor, "import: check the cases");
+    await submitAndWait(page, "Import the 10 valid rows", new RegExp(`${escapeRegExp(audit2Url)}\\?imported=10$`));
+    await page.getByText("10 cases have been added to the population.").waitFor();
+    await checkPage(auditor, "audit overview, case list imported");
+  });
+
+  test("the auditor draws a stratified sample with a recorded seed", async () => {
+    const { page } = auditor;
+    await page.getByRole("link", { name: "Draw the sample", exact: true }).first().click();
+    await heading(page, "Draw the sample");
+    await waitForHydration(page);
+    await checkPage(auditor, "draw the sample");
+    await chooseRadio(page, "How should cases be chosen?", "Stratified random sample");
+    await page.getByRole("group", { name: "Stratify by (stratified samples only)" }).getByRole("radio", { name: /^Service/ }).check();
+    await chooseRadio(page, "How is the sample shared out? (stratified samples only)", "In proportion to the size of each service or team");
+    await chooseRadio(page, "Give the sample size as", "A number of cases");
+    await page.getByLabel("Number of cases", { exact: true }).fill("5");
+    await page.getByLabel(/^Minimum from each service or team/).fill("2");
+    await page.getByLabel("Seed", { exact: true }).fill("E2E-SEED-0001");
+    await page.getByRole("button", { name: "Draw the sample", exact: true }).click();
+    await page.getByText("seed E2E-SEED-0001", { exact: false }).first().waitFor();
+    const strata = page.getByRole("table", { name: "Cases drawn from each stratum" });
+    const drawn = async (service: string) => (await strata.getByRole("row").filter({ hasText: service }).getByRole("cell").nth(2).innerText()).trim();
+    // 6 and 4 imported cases; 5 in proportion is 3 and 2.
+    expect([await drawn(SERVICE), await drawn(SERVICE_2)]).toEqual(["3", "2"]);
+    await checkPage(auditor, "sample drawn");
+  });
+
+  test("the auditor shares the sample out and sees their progress under My cases", async () => {
+    const { page } = auditor;
+    await goto(auditor, audit2Url);
+    await page.getByRole("link", { name: "Assign cases", exact: true }).click();
+    await heading(page, "Assign cases");
+    await waitForHydration(page);
+    await checkPage(auditor, "assign cases");
+    await page.getByRole("group", { name: "Who should the cases go to?" }).getByRole("checkbox", { name: new RegExp(`^${escapeRegExp(AUDITOR.name)}`) }).check();
+    await page.getByRole("group", { name: "Which cases?", exact: true }).getByRole("radio", { name: /^Only cases without an auditor/ }).check();
+    await page.getByRole("button", { name: "Share out the cases", exact: true }).click();
+    await page.getByText("5 cases have a new auditor.", { exact: false }).waitFor();
+    await checkPage(auditor, "cases assigned");
+
+    await page.getByRole("navigation", { name: "Menu" }).getByRole("link", { name: "My cases" }).click();
+    await heading(page, "My cases");
+    const section = page.getByRole("region", { name: AUDIT_2 });
+    await section.getByText("0 of 5 cases complete").waitFor();
+    await checkPage(auditor, "my cases, none scored");
+
+    // Score the first of them fully, without JavaScript, then the progress moves on.
+    const first = section.getByRole("table").getByRole("link").first();
+    const caseUrl = new URL((await first.getAttribute("href"))!, baseUrl).pathname;
+    const p = noJs.page;
+    await goto(noJs, caseUrl);
+    const autoNa = await autoNotApplicable(p);
+    for (const c of manualCriteria.filter((m) => !autoNa.includes(m.id))) await answerMet(p, c);
+    const [response] = await Promise.all([p.waitForResponse((r) => r.request().method() === "POST"), p.getByRole("button", { name: "Save answers" }).click()]);
+    expect(response.status(), NATIVE_POST_HELP).toBe(200);
+    await goto(auditor, "/my-cases");
+    await page.getByRole("region", { name: AUDIT_2 }).getByText("1 of 5 cases complete").waitFor();
+    expect(await page.getByRole("region", { name: AUDIT_2 }).locator("progress").getAttribute("value")).toBe("1");
+    await checkPage(auditor, "my cases, one scored");
   });
 
   test("the template library: find a headline family, read a template's criteria, rules and sources", async () => {
