@@ -4,6 +4,7 @@
  */
 import { closeDb, getDb } from "~/utils/db.server";
 import { formatProblems, loadTemplates } from "~/models/templates.server";
+import { loadPseudonymKey } from "~/utils/pseudonymise.server";
 import { templatesCheck } from "./templates";
 
 const USAGE = `Usage: npm run cli -- <command>
@@ -26,6 +27,14 @@ async function prepare(): Promise<boolean> {
     return false;
   }
   for (const t of added) console.log(`Published template ${t}`);
+  // The pseudonym key lives outside the database; make it now (if missing) rather than on
+  // the first import, so a deployment can back it up from the start.
+  try {
+    loadPseudonymKey();
+  } catch (error) {
+    console.error(`The pseudonym key cannot be used, so the app will not start: ${(error as Error).message}`);
+    return false;
+  }
   return true;
 }
 

@@ -99,6 +99,8 @@ export default async function setup(project: TestProject) {
       PORT: String(port),
       HOST: "127.0.0.1",
       DATABASE_URL: dbFile,
+      // Beside the temporary database, created by the server at start-up (never the real key).
+      PSEUDONYM_KEY_FILE: path.join(path.dirname(dbFile), "pseudonym.key"),
       NODE_ENV: "production",
     },
     stdio: ["ignore", "pipe", "pipe"],
