@@ -122,6 +122,8 @@ async function checkPage(tp: TestPage, label: string, { js = true }: { js?: bool
     throw new Error(`Console errors on "${label}" or just before it (${tp.page.url()}):\n${errors.map((e) => `  - ${e}`).join("\n")}`);
   }
   checked.push(label);
+  // E2E_SCREENSHOTS=1 keeps a full-page picture of every checked page, for reviewing the design.
+  if (process.env.E2E_SCREENSHOTS === "1") await screenshot(tp.page, `page-${String(checked.length).padStart(2, "0")}-${label}`);
 }
 
 async function goto(tp: TestPage, path: string) {
