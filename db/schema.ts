@@ -7,7 +7,8 @@ import type { Generated, Insertable, Selectable, Updateable } from "kysely";
 export const ROLES = ["administrator", "auditor", "reviewer", "manager"] as const;
 export type Role = (typeof ROLES)[number];
 
-export const AUDIT_STATUSES = ["draft", "in_progress", "complete"] as const;
+/** closed: complete, and its action plan settled (every red criterion has an action or a reason for none). */
+export const AUDIT_STATUSES = ["draft", "in_progress", "complete", "closed"] as const;
 export type AuditStatus = (typeof AUDIT_STATUSES)[number];
 
 export interface UserTable {
@@ -82,6 +83,11 @@ export interface AuditTable {
   updated_at: string;
   /** JSON object of the local setting values pinned at creation; null means every default. */
   settings: string | null;
+  closed_at: string | null;
+  /** The audit this one repeats. */
+  reaudit_of: number | null;
+  /** When a re-audit of this audit is due (ISO date). */
+  reaudit_due: string | null;
 }
 
 export interface AuditServiceTable {
@@ -158,6 +164,80 @@ export interface AnswerTable {
   detail: string | null;
   /** Set when the auditor answered a criterion the case's data made "not applicable". */
   override_reason: string | null;
+  /** Why a reviewer changed the auditor's answer (quality assurance). */
+  changed_reason: string | null;
+}
+
+export interface IhaReviewTable {
+  id: Generated<number>;
+  case_id: number;
+  judgement: "outstanding" | "good" | "requires_improvement" | "inadequate";
+  rationale: string;
+  feedback: string | null;
+  clinician_group: "paediatrician" | "gp" | "other";
+  reviewed_by: number;
+  reviewed_at: string;
+}
+
+export interface ModerationCaseTable {
+  id: Generated<number>;
+  audit_id: number;
+  case_id: number;
+  moderator_id: number | null;
+  seed: string | null;
+  selected_by: number;
+  selected_at: string;
+  completed_at: string | null;
+}
+
+export interface ModerationAnswerTable {
+  id: Generated<number>;
+  case_id: number;
+  criterion_id: string;
+  answer: string;
+  note: string | null;
+  answered_by: number;
+  answered_at: string;
+}
+
+export interface AgreedAnswerTable {
+  id: Generated<number>;
+  case_id: number;
+  criterion_id: string;
+  answer: string;
+  reason: string;
+  settled_by: number;
+  settled_at: string;
+}
+
+export interface ActionTable {
+  id: Generated<number>;
+  audit_id: number;
+  criterion_id: string | null;
+  description: string;
+  owner_user_id: number | null;
+  owner_role: string | null;
+  due_date: string;
+  status: "open" | "in_progress" | "done";
+  evidence: string | null;
+  created_by: number;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+}
+
+export interface ActionServiceTable {
+  action_id: number;
+  service_id: number;
+}
+
+export interface NoActionReasonTable {
+  id: Generated<number>;
+  audit_id: number;
+  criterion_id: string;
+  reason: string;
+  recorded_by: number;
+  recorded_at: string;
 }
 
 export interface SettingTable {
@@ -199,6 +279,13 @@ export interface Database {
   samples: SampleTable;
   column_mappings: ColumnMappingTable;
   pending_imports: PendingImportTable;
+  iha_reviews: IhaReviewTable;
+  moderation_cases: ModerationCaseTable;
+  moderation_answers: ModerationAnswerTable;
+  agreed_answers: AgreedAnswerTable;
+  actions: ActionTable;
+  action_services: ActionServiceTable;
+  no_action_reasons: NoActionReasonTable;
 }
 
 export type User = Selectable<UserTable>;

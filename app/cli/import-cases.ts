@@ -5,6 +5,7 @@
  * are the ones remembered from the last import to the audit's template, else found by their
  * headings. Problems go to stderr one per line; the exit code is 0 only when cases were imported.
  */
+import { isAuditOpen } from "~/lib/audit-status";
 import { readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { findHeader } from "~/lib/case-list";
@@ -75,7 +76,7 @@ export async function importCasesCommand(args: string[], io: Io = consoleIo): Pr
     io.err(`There is no audit ${options.audit}. The audit's number is in its page address: /audits/<id>`);
     return 1;
   }
-  if (audit.status === "complete") {
+  if (!isAuditOpen(audit.status)) {
     io.err(`Audit ${audit.id} is complete, so no cases can be imported into it`);
     return 1;
   }

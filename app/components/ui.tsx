@@ -1,4 +1,6 @@
 /** Small NHS.UK presentational pieces shared by pages. */
+import type { AuditStatus } from "../../db/schema";
+import { AUDIT_STATUS_LABELS } from "~/lib/audit-status";
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 
@@ -34,11 +36,10 @@ export function SummaryList({ rows }: { rows: { key: ReactNode; value: ReactNode
   );
 }
 
-const STATUS_LABELS = { draft: "Draft", in_progress: "In progress", complete: "Complete" } as const;
-const STATUS_CLASS = { draft: "nhsuk-tag--grey", in_progress: "nhsuk-tag--blue", complete: "nhsuk-tag--green" } as const;
+const STATUS_CLASS: Record<AuditStatus, string> = { draft: "nhsuk-tag--grey", in_progress: "nhsuk-tag--blue", complete: "nhsuk-tag--green", closed: "nhsuk-tag--white" };
 
-export function AuditStatusTag({ status }: { status: keyof typeof STATUS_LABELS }) {
-  return <strong className={`nhsuk-tag ${STATUS_CLASS[status]}`}>{STATUS_LABELS[status]}</strong>;
+export function AuditStatusTag({ status }: { status: AuditStatus }) {
+  return <strong className={`nhsuk-tag ${STATUS_CLASS[status]}`}>{AUDIT_STATUS_LABELS[status]}</strong>;
 }
 
 export function Banner({ children, title = "Success" }: { children: ReactNode; title?: string }) {

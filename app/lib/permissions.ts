@@ -39,6 +39,10 @@ export const PERMISSIONS = {
   completeAudit: ["administrator", "auditor"],
   /** Reopen a completed audit (logged). */
   reopenAudit: ["administrator", "reviewer"],
+  /** Designated doctor quality assurance of IHAs, and blind moderation of any audit. */
+  reviewQuality: ["administrator", "reviewer"],
+  /** Create and update actions, record reasons for no action, close audits, schedule re-audits. */
+  manageActions: ["administrator", "auditor", "reviewer", "manager"],
   viewCases: ["administrator", "auditor", "reviewer"],
   viewResults: ALL,
 } satisfies Record<string, Role[]>;

@@ -1,4 +1,5 @@
 /** Audits: a template version pinned, services in scope and a period. */
+import { isAuditOpen } from "~/lib/audit-status";
 import { sql } from "kysely";
 import type { AuditStatus } from "../../db/schema";
 import type { AuditDetailsInput, NewAuditInput } from "~/schemas/audit";
@@ -236,7 +237,7 @@ export async function deleteAudit(db: Db, actor: NonNullable<Actor>, auditId: nu
  * administrator reopens it. Every write path calls this (or checks the status the same way).
  */
 export function assertAuditOpen(audit: { status: AuditStatus }, message = "This audit is complete, so it cannot be changed. A reviewer or administrator can reopen it.") {
-  if (audit.status === "complete") throw new Response(message, { status: 403, statusText: "Forbidden" });
+  if (!isAuditOpen(audit.status)) throw new Response(message, { status: 403, statusText: "Forbidden" });
 }
 
 /**
@@ -247,7 +248,7 @@ export function assertAuditOpen(audit: { status: AuditStatus }, message = "This 
 export async function completeAudit(db: Db, actor: NonNullable<Actor>, audit: AuditWithTemplate, request?: Request) {
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("audits").selectAll().where("id", "=", audit.id).executeTakeFirstOrThrow();
-    if (before.status === "complete") throw new UserInputError("This audit is already complete", "complete");
+    if (!isAuditOpen(before.status)) throw new UserInputError("This audit is already complete", "complete");
     const progress = await auditProgress(trx, { ...audit, completed_at: null });
     if (progress.total === 0) throw new UserInputError("There are no cases in the sample yet. Add or draw cases and score them before marking the audit as complete", "complete");
     const incomplete = progress.total - progress.complete;

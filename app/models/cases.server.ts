@@ -1,4 +1,5 @@
 /** Case records of an audit and the auditor's answers to each criterion. */
+import { isAuditOpen } from "~/lib/audit-status";
 import type { Answer } from "~/lib/answers";
 import type { CaseForScoring } from "~/lib/scoring";
 import type { AnswerInput } from "~/schemas/answer";
@@ -217,7 +218,7 @@ export async function saveAnswers(db: Db, actor: NonNullable<Actor>, caseId: num
       .where("cases.id", "=", caseId)
       .executeTakeFirst();
     if (!target) throw new Response("This case does not exist in this audit.", { status: 404, statusText: "Not Found" });
-    if (target.status === "complete") throw new Response("This audit is complete, so its answers cannot be changed.", { status: 403, statusText: "Forbidden" });
+    if (!isAuditOpen(target.status)) throw new Response("This audit is complete, so its answers cannot be changed.", { status: 403, statusText: "Forbidden" });
     if (target.excluded_at) throw new Response("This case has been excluded from the sample, so it is not scored.", { status: 403, statusText: "Forbidden" });
     if (target.in_sample !== 1) throw new Response("This case is in the audit's case list but not in the sample, so it is not scored. Add it to the sample first.", { status: 403, statusText: "Forbidden" });
     const saved: string[] = [];

@@ -1,3 +1,4 @@
+import { isAuditOpen } from "~/lib/audit-status";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -26,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const progress = await auditProgress(db, audit);
   const overview = await samplingOverview(db, audit.id);
   const canViewCases = can(user.role, "viewCases");
-  const open = audit.status !== "complete";
+  const open = isAuditOpen(audit.status);
   const assignees = canViewCases ? new Map((await listCasesToAssign(db, audit.id)).map((c) => [c.id, c.assignee_name])) : new Map<number, string | null>();
   const search = new URL(request.url).searchParams;
   const done = search.get("done");
@@ -72,7 +73,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   if (intent === "complete") {
     if (!can(user.role, "completeAudit")) throw new Response("You do not have permission to complete an audit.", { status: 403, statusText: "Forbidden" });
-    if (audit.status === "complete") throw new Response("This audit is already complete.", { status: 403, statusText: "Forbidden" });
+    if (!isAuditOpen(audit.status)) throw new Response("This audit is already complete.", { status: 403, statusText: "Forbidden" });
     return orInvalid({ intent }, async () => {
       await completeAudit(db, user, audit, request);
       return redirect(`${here}?done=completed`);

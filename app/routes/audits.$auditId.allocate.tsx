@@ -1,3 +1,4 @@
+import { isAuditOpen } from "~/lib/audit-status";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -22,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const done = url.searchParams.get("done");
   return {
     audit: { id: audit.id, title: audit.title },
-    open: audit.status !== "complete",
+    open: isAuditOpen(audit.status),
     users: users.map((u) => ({ id: u.id, name: u.name, cases: cases.filter((c) => c.assigned_to === u.id).length })),
     unassigned: cases.filter((c) => c.assigned_to === null).length,
     cases: cases.map((c) => ({ id: c.id, ref: c.case_ref, service: c.service_name, team: c.team_name, assignedTo: c.assigned_to, assignee: c.assignee_name })),

@@ -1,3 +1,4 @@
+import { isAuditOpen } from "~/lib/audit-status";
 import { zodResolver } from "@hookform/resolvers/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useFetcher, useLoaderData, useRouteLoaderData } from "@remix-run/react";
@@ -108,13 +109,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       : c.in_sample !== 1
         ? "This case is in the audit's case list but not in the sample, so it is not scored."
         : null,
-    canEdit: can(user.role, "editCases") && audit.status !== "complete" && c.in_sample === 1 && !c.excluded_at,
+    canEdit: can(user.role, "editCases") && isAuditOpen(audit.status) && c.in_sample === 1 && !c.excluded_at,
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { db, user, audit, c } = await load(request, params, "editCases");
-  if (audit.status === "complete") throw new Response("This audit is complete, so its answers cannot be changed.", { status: 403 });
+  if (!isAuditOpen(audit.status)) throw new Response("This audit is complete, so its answers cannot be changed.", { status: 403 });
   const form = await readForm(request);
   const criteria = audit.template.sections.flatMap((s) => s.criteria);
   const parsed = parseForm(caseAnswersSchema(criteria, evaluate(audit, c).autoNa), form);

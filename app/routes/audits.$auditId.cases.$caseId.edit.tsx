@@ -1,3 +1,4 @@
+import { isAuditOpen } from "~/lib/audit-status";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CaseForm } from "~/components/case-form";
@@ -18,7 +19,7 @@ async function load(request: Request, params: Record<string, string | undefined>
   const audit = await requireAudit(db, params.auditId);
   const c = await getCase(db, audit.id, Number(params.caseId));
   if (!c) throw new Response("This case does not exist in this audit.", { status: 404, statusText: "Not Found" });
-  if (audit.status === "complete") throw new Response("This audit is complete, so its cases cannot be changed.", { status: 403 });
+  if (!isAuditOpen(audit.status)) throw new Response("This audit is complete, so its cases cannot be changed.", { status: 403 });
   return { db, user, audit, c };
 }
 

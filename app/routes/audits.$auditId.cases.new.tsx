@@ -1,3 +1,4 @@
+import { isAuditOpen } from "~/lib/audit-status";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { CaseForm } from "~/components/case-form";
@@ -17,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: "Add a case – Safeguarding c
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { db } = await requireUser(request, "editCases");
   const audit = await requireAudit(db, params.auditId);
-  if (audit.status === "complete") throw new Response("This audit is complete, so no more cases can be added.", { status: 403 });
+  if (!isAuditOpen(audit.status)) throw new Response("This audit is complete, so no more cases can be added.", { status: 403 });
   // Once the sample is drawn, a case added by hand is a change to it, and needs a reason.
   return { audit: { id: audit.id, title: audit.title }, ctx: caseFormContext(audit, todayInLondon()), needsReason: await sampleDrawn(db, audit.id) };
 }
@@ -25,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { db, user } = await requireUser(request, "editCases");
   const audit = await requireAudit(db, params.auditId);
-  if (audit.status === "complete") throw new Response("This audit is complete, so no more cases can be added.", { status: 403 });
+  if (!isAuditOpen(audit.status)) throw new Response("This audit is complete, so no more cases can be added.", { status: 403 });
   const form = await readForm(request);
   const ctx = caseFormContext(audit, todayInLondon());
   const needsReason = await sampleDrawn(db, audit.id);

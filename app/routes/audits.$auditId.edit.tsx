@@ -1,3 +1,4 @@
+import { isAuditOpen } from "~/lib/audit-status";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
@@ -20,7 +21,7 @@ export const meta: MetaFunction = () => [{ title: "Change audit details – Safe
 async function load(request: Request, auditIdParam: string | undefined) {
   const { db, user } = await requireUser(request, "createAudit");
   const audit = await requireAudit(db, auditIdParam);
-  if (audit.status === "complete") throw new Response("This audit is complete, so its details cannot be changed.", { status: 403 });
+  if (!isAuditOpen(audit.status)) throw new Response("This audit is complete, so its details cannot be changed.", { status: 403 });
   return { db, user, audit };
 }
 

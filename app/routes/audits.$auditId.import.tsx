@@ -7,6 +7,7 @@
  *    problem; confirm to import them all, or only the valid ones.
  * The rejected rows download is audits.$auditId.import.rejected.tsx.
  */
+import { isAuditOpen } from "~/lib/audit-status";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -44,7 +45,7 @@ export const meta: MetaFunction = () => [{ title: "Import a case list – Safegu
 async function load(request: Request, auditIdParam: string | undefined) {
   const { db, user } = await requireUser(request, "manageSample");
   const audit = await requireAudit(db, auditIdParam);
-  if (audit.status === "complete") throw new Response("This audit is complete, so no cases can be imported into it.", { status: 403, statusText: "Forbidden" });
+  if (!isAuditOpen(audit.status)) throw new Response("This audit is complete, so no cases can be imported into it.", { status: 403, statusText: "Forbidden" });
   return { db, user, audit };
 }
 

@@ -1,3 +1,4 @@
+import { isAuditOpen } from "~/lib/audit-status";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -49,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const done = url.searchParams.get("done");
   return {
     audit: { id: audit.id, title: audit.title, status: audit.status },
-    open: audit.status !== "complete",
+    open: isAuditOpen(audit.status),
     counts: { population: overview.population, imported: overview.imported, handAdded: overview.handAdded, sampled: overview.sampled, excluded: overview.excluded },
     strataSizes: { service: overview.byService.length, team: overview.byTeam.length },
     sample: sample && {
@@ -69,7 +70,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       }),
     },
     answeredSampledCases: overview.answeredSampledCases,
-    canDraw: audit.status !== "complete" && overview.imported > 0 && !(sample && overview.answeredSampledCases > 0),
+    canDraw: isAuditOpen(audit.status) && overview.imported > 0 && !(sample && overview.answeredSampledCases > 0),
     helper,
     drawDefaults: {
       method: "simple",
