@@ -179,6 +179,15 @@ export async function listCasesForScoring(db: Db, auditId: number) {
     .where("cases.in_sample", "=", 1)
     .where("cases.excluded_at", "is", null)
     .execute();
+  // Answers settled at moderation (issue #6) replace the auditor's; both originals stay stored.
+  const agreed = await db
+    .selectFrom("agreed_answers")
+    .innerJoin("cases", "cases.id", "agreed_answers.case_id")
+    .select(["agreed_answers.case_id", "agreed_answers.criterion_id", "agreed_answers.answer", "agreed_answers.reason"])
+    .where("cases.audit_id", "=", auditId)
+    .where("cases.in_sample", "=", 1)
+    .where("cases.excluded_at", "is", null)
+    .execute();
   const byCase = new Map<number, Record<string, Answer>>();
   const overridesByCase = new Map<number, Record<string, string>>();
   for (const a of answers) {
@@ -190,6 +199,17 @@ export async function listCasesForScoring(db: Db, auditId: number) {
       o[a.criterion_id] = a.override_reason;
       overridesByCase.set(a.case_id, o);
     }
+  }
+  for (const a of agreed) {
+    const m = byCase.get(a.case_id) ?? {};
+    m[a.criterion_id] = a.answer as Answer;
+    byCase.set(a.case_id, m);
+    // An agreed answer (other than "not applicable") stands even where the case's details rule
+    // the criterion out: the settling reason is its reason, as an auditor's override would be.
+    const o = overridesByCase.get(a.case_id) ?? {};
+    if (a.answer !== "na" && !o[a.criterion_id]) o[a.criterion_id] = `Agreed at moderation: ${a.reason}`;
+    else if (a.answer === "na") delete o[a.criterion_id];
+    overridesByCase.set(a.case_id, o);
   }
   return cases.map((c) => ({
     id: c.id,

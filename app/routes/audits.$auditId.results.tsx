@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { BackLink, RagTag } from "~/components/ui";
 import { formatDate } from "~/lib/dates";
 import { requireAudit } from "~/models/audits.server";
+import { countModeratedCases } from "~/models/moderation.server";
 import { auditResults } from "~/models/results.server";
 import { requireUser } from "~/utils/auth.server";
 
@@ -13,11 +14,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { db } = await requireUser(request, "viewResults");
   const audit = await requireAudit(db, params.auditId);
   const { rollup, caseCount, asOf } = await auditResults(db, audit);
+  const moderated = await countModeratedCases(db, audit.id);
   return {
     audit: { id: audit.id, title: audit.title, templateTitle: audit.template.title, templateVersion: audit.templateVersion },
     rag: audit.template.rag,
     partialCredit: audit.template.partialCredit,
     caseCount,
+    moderated,
     asOf,
     rollup,
   };
@@ -81,7 +84,7 @@ function FigureTable({ caption, firstHeader, rows }: { caption: string; firstHea
 }
 
 export default function Results() {
-  const { audit, rollup, caseCount, rag, partialCredit, asOf } = useLoaderData<typeof loader>();
+  const { audit, rollup, caseCount, moderated, rag, partialCredit, asOf } = useLoaderData<typeof loader>();
   return (
     <>
       <BackLink to={`/audits/${audit.id}`}>Back to {audit.title}</BackLink>
@@ -99,6 +102,11 @@ export default function Results() {
             <RagTag rag={rollup.overall.rag} /> {rollup.overall.numerator} of {rollup.overall.denominator} applicable answers met, from {caseCount} {caseCount === 1 ? "case" : "cases"}.
             Met {rollup.overall.met}, partially met {rollup.overall.partial}, not met {rollup.overall.notMet}, not applicable {rollup.overall.na}
             {rollup.overall.unanswered > 0 ? `, not yet answered or not yet determined ${rollup.overall.unanswered}` : ""}.
+          </p>
+          <p data-testid="moderated">
+            {moderated === 0
+              ? "No cases have been moderated yet."
+              : `${moderated} ${moderated === 1 ? "case was" : "cases were"} moderated: a reviewer scored ${moderated === 1 ? "it" : "them"} again without seeing the first answers, and where the two differed the agreed answer is used.`}
           </p>
         </div>
       </div>
