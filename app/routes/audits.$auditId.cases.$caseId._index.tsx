@@ -16,6 +16,8 @@ import { answerSchema, bandFor, caseAnswersSchema, ratioAnswer, ruleNoteSchema, 
 import type { Criterion } from "~/schemas/template-types";
 import { requireAudit } from "~/models/audits.server";
 import { getCase, saveAnswers } from "~/models/cases.server";
+import { getIhaReview } from "~/models/iha-reviews.server";
+import { JUDGEMENT_LABELS } from "~/schemas/iha-review";
 import { auditAsOf } from "~/models/results.server";
 import { requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/csrf.server";
@@ -60,8 +62,9 @@ function formValues(a: { answer: string | null; note: string | null; detail: str
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user, audit, c } = await load(request, params, "viewCases");
+  const { db, user, audit, c } = await load(request, params, "viewCases");
   const { computed, autoNa, score } = evaluate(audit, c);
+  const review = await getIhaReview(db, c.id);
   const labels = Object.fromEntries(audit.template.caseFields.map((f) => [f.id, f.label]));
   const displayField = (id: string) => {
     const f = audit.template.caseFields.find((x) => x.id === id)!;
@@ -110,6 +113,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         ? "This case is in the audit's case list but not in the sample, so it is not scored."
         : null,
     canEdit: can(user.role, "editCases") && isAuditOpen(audit.status) && c.in_sample === 1 && !c.excluded_at,
+    qualityAssured: review ? { by: review.reviewerName, on: formatDate(review.reviewedOn), judgement: JUDGEMENT_LABELS[review.judgement] } : null,
   };
 }
 
@@ -378,6 +382,13 @@ export default function ScoreCase() {
       <BackLink to={`/audits/${data.audit.id}`}>Back to {data.audit.title}</BackLink>
       <span className="nhsuk-caption-l">{data.audit.title}</span>
       <h1>Case {data.case.ref}</h1>
+      {data.qualityAssured && (
+        <p>
+          <strong>
+            Quality assured by {data.qualityAssured.by} on {data.qualityAssured.on}: {data.qualityAssured.judgement}
+          </strong>
+        </p>
+      )}
       {data.notScored && (
         <div className="nhsuk-inset-text">
           <span className="nhsuk-u-visually-hidden">Information: </span>
