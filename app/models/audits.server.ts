@@ -217,6 +217,9 @@ export async function deleteAudit(db: Db, actor: NonNullable<Actor>, auditId: nu
     await trx.deleteFrom("samples").where("audit_id", "=", auditId).execute();
     await trx.deleteFrom("pending_imports").where("audit_id", "=", auditId).execute();
     await trx.deleteFrom("audit_services").where("audit_id", "=", auditId).execute();
+    // A re-audit of this audit stays, no longer linked to it. (Moderation, reviews, actions and
+    // reasons go with the audit and its cases: their foreign keys cascade.)
+    await trx.updateTable("audits").set({ reaudit_of: null }).where("reaudit_of", "=", auditId).execute();
     await trx.deleteFrom("audits").where("id", "=", auditId).execute();
     await logEvent(trx, {
       actor,
