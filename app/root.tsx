@@ -36,6 +36,8 @@ function Header({ user }: { user: Awaited<ReturnType<typeof loader>>["user"] }) 
   if (user) {
     nav.push({ to: "/audits", label: "Audits" });
     if (can(user.role, "editCases")) nav.push({ to: "/my-cases", label: "My cases" });
+    if (can(user.role, "reviewQuality")) nav.push({ to: "/reviews", label: "IHA reviews" });
+    nav.push({ to: "/actions", label: "Actions" });
     nav.push({ to: "/templates", label: "Templates" });
     if (can(user.role, "manageUsers")) nav.push({ to: "/admin", label: "Administration" });
   }

@@ -27,6 +27,13 @@ const ACTION_LABELS: Record<string, string> = {
   "assign-cases": "Cases assigned",
   complete: "Marked as complete",
   reopen: "Reopened",
+  close: "Closed",
+  "schedule-reaudit": "Re-audit scheduled",
+  review_change: "Answer changed by a reviewer",
+  moderate: "Moderated",
+  settle: "Disagreement settled",
+  select: "Chosen for moderation",
+  draw: "Drawn for moderation",
 };
 
 const actionLabel = (action: string) => ACTION_LABELS[action] ?? action;

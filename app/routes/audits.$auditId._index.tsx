@@ -58,6 +58,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canManageSample: can(user.role, "manageSample") && open,
     canComplete: can(user.role, "completeAudit") && open,
     canReopen: can(user.role, "reopenAudit") && !open,
+    followUp: {
+      moderate: can(user.role, "reviewQuality") && audit.status !== "draft",
+      reaudit: can(user.role, "createAudit") && !open,
+      reauditOf: audit.reaudit_of,
+      reauditDue: audit.reaudit_due,
+      closedAt: audit.closed_at ? formatDateTimeLondon(audit.closed_at) : null,
+    },
     done: done && done in DONE ? (done as Done) : null,
     imported: Number.isInteger(imported) && imported > 0 ? imported : null,
   };
@@ -213,6 +220,28 @@ export default function AuditOverview() {
           See results
         </Link>
       </div>
+      <h2>Quality and follow-through</h2>
+      <ul className="nhsuk-list">
+        <li>
+          <Link to={`/audits/${audit.id}/actions`}>Action plan</Link>
+          {data.followUp.closedAt && ` (closed on ${data.followUp.closedAt})`}
+        </li>
+        {data.followUp.moderate && (
+          <li>
+            <Link to={`/audits/${audit.id}/moderation`}>Moderation: score cases again, blind, and settle disagreements</Link>
+          </li>
+        )}
+        {data.followUp.reaudit && (
+          <li>
+            <Link to={`/audits/${audit.id}/reaudit`}>{data.followUp.reauditDue ? `Re-audit (due by ${formatDate(data.followUp.reauditDue)})` : "Schedule a re-audit"}</Link>
+          </li>
+        )}
+        {data.followUp.reauditOf && (
+          <li>
+            <Link to={`/audits/${audit.id}/compare`}>Compare with the audit this one repeats</Link>
+          </li>
+        )}
+      </ul>
       <StatusControls data={data} actionData={actionData} />
       {cases && (
         <>
