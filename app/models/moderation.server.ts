@@ -447,3 +447,12 @@ export async function settleDisagreement(
     });
   });
 }
+
+/**
+ * True while a case is chosen for moderation and not yet scored the second time: a reviewer
+ * must not see the first answers then (the case page refuses them; the moderation page is blind).
+ */
+export async function awaitingBlindScoring(db: Db, caseId: number): Promise<boolean> {
+  const row = await db.selectFrom("moderation_cases").select("id").where("case_id", "=", caseId).where("completed_at", "is", null).executeTakeFirst();
+  return Boolean(row);
+}

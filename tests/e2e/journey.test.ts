@@ -4,7 +4,9 @@
  *   first administrator (/setup) → provider and two services → auditor account → a local
  *   rule → sign out → sign in as the auditor → audit from the T01 template → two cases →
  *   scores → results → a second audit from an imported CSV case list (one bad row) →
- *   stratified sample with a seed → shared out → "My cases" progress → template library.
+ *   stratified sample with a seed → shared out → "My cases" progress → template library →
+ *   the first audit completed → a reviewer moderates both cases blind and settles a
+ *   disagreement → a manager sees the moderated result and adds to the action plan.
  *
  * Every page visited is checked with axe-core (WCAG 2.0/2.1/2.2 A and AA), including each page
  * showing validation errors, and for console errors from our own origin. It also checks the
@@ -27,6 +29,8 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&
 
 const ADMIN = { name: "Alex Admin", email: "alex.admin@example.nhs.uk", password: "violet tractor lantern harbour" };
 const AUDITOR = { name: "Nia Nurse", email: "nia.nurse@example.nhs.uk", password: "copper meadow kettle orbit" };
+const REVIEWER = { name: "Dr Ravi Review", email: "ravi.review@example.nhs.uk", password: "granite orchard pebble violin", role: "Reviewer" };
+const MANAGER = { name: "Maya Manager", email: "maya.manager@example.nhs.uk", password: "saffron beacon tundra willow", role: "Manager" };
 const PROVIDER = "Northshire Community Health NHS Trust";
 const SERVICE = "Looked After Children Health Team";
 /** A second service, for the imported case list and the stratified sample. */
@@ -202,6 +206,8 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
   let auditor: TestPage;
   let noJs: TestPage;
   let auditUrl = "";
+  let reviewer: TestPage;
+  let manager: TestPage;
   let audit2Url = "";
   let failed = false;
 
@@ -315,6 +321,20 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
     await heading(page, "Users");
     await page.getByText(`${AUDITOR.name} has been added.`).waitFor();
     await checkPage(admin, "users, auditor added");
+
+    // A designated doctor (reviewer) and a manager, for moderation and the action plan later.
+    for (const person of [REVIEWER, MANAGER]) {
+      await page.getByRole("link", { name: "Add a user", exact: true }).click();
+      await page.waitForURL(/\/admin\/users\/new$/);
+      await waitForHydration(page);
+      await page.getByLabel("Full name", { exact: true }).fill(person.name);
+      await page.getByLabel("Email address", { exact: true }).fill(person.email);
+      await chooseRadio(page, "Role", person.role);
+      await page.getByLabel("Create a password for them", { exact: true }).fill(person.password);
+      await page.getByLabel("Enter the password again", { exact: true }).fill(person.password);
+      await submitAndWait(page, "Add user", /\/admin\/users\?added=\d+$/);
+      await page.getByText(`${person.name} has been added.`).waitFor();
+    }
   });
 
   test("the administrator changes a local rule (a wrong value shows the error)", async () => {
@@ -663,5 +683,83 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
     await submitAndWait(page, "Save audit details", new RegExp(`${auditUrl}$`));
     await heading(page, `${AUDIT_TITLE} (checked)`);
     await page.getByText("2 of 2 cases complete").waitFor();
+  });
+
+  /** Signs a person in, in a fresh browser context. */
+  async function signIn(person: { email: string; password: string; name: string }) {
+    const tp = await open();
+    await goto(tp, "/sign-in");
+    await waitForHydration(tp.page);
+    await tp.page.getByLabel("Email address", { exact: true }).fill(person.email);
+    await tp.page.getByLabel("Password", { exact: true }).fill(person.password);
+    await submitAndWait(tp.page, "Sign in", new RegExp(`^${escapeRegExp(baseUrl)}/$`));
+    await heading(tp.page, `Welcome, ${person.name}`);
+    return tp;
+  }
+
+  test("the auditor marks the first audit as complete", async () => {
+    const { page } = auditor;
+    await goto(auditor, auditUrl);
+    await page.getByRole("button", { name: "Mark as complete", exact: true }).click();
+    await page.getByText("The audit is complete. It is now read-only.").waitFor();
+    await checkPage(auditor, "audit complete");
+  });
+
+  test("a reviewer moderates both cases blind and settles the one disagreement", async () => {
+    reviewer = await signIn(REVIEWER);
+    const { page } = reviewer;
+    await goto(reviewer, auditUrl);
+    await page.getByRole("link", { name: /^Moderation/ }).click();
+    await heading(page, "Moderation");
+    await waitForHydration(page);
+    await checkPage(reviewer, "moderation, nothing chosen");
+    const choose = page.getByRole("group", { name: "Complete cases not chosen yet" });
+    for (const c of CASES) await choose.getByRole("checkbox", { name: new RegExp(`^${c.ref}`) }).check();
+    await page.getByRole("button", { name: "Choose these cases", exact: true }).click();
+    await page.getByRole("link", { name: new RegExp(`^${CASES[0].ref}`) }).waitFor();
+
+    for (const [i, c] of CASES.entries()) {
+      await page.getByRole("link", { name: new RegExp(`^${c.ref}`) }).click();
+      await heading(page, `Score case ${c.ref} again`);
+      await waitForHydration(page);
+      if (i === 0) await checkPage(reviewer, "moderation: blind second scoring");
+      for (const m of manualCriteria) {
+        const group = page.getByRole("group", { name: m.question.trim(), exact: true });
+        const na = AUTO_NA[i === 0 ? "case1" : "case2"].includes(m.id);
+        // The one disagreement: the reviewer finds no neonatal history in case 1.
+        const answer = na ? "Not applicable" : i === 0 && m.id === "iha-birth-neonatal" ? "Not met" : "Met";
+        await group.getByRole("radio", { name: answer, exact: true }).check();
+      }
+      await Promise.all([page.waitForURL(/\/moderation(\?.*)?$/), page.getByRole("button", { name: "Save second scoring", exact: true }).click()]);
+      await heading(page, "Moderation");
+    }
+    await checkPage(reviewer, "moderation, agreement");
+    await page.getByRole("heading", { name: "Disagreements" }).waitFor();
+    await page.getByRole("group", { name: "Agreed answer" }).getByRole("radio", { name: "Not met", exact: true }).check();
+    await page.getByLabel("Reason for the agreed answer", { exact: true }).fill("The neonatal discharge summary is not in the record; the auditor agreed.");
+    await page.getByRole("button", { name: "Save agreed answer", exact: true }).click();
+    await page.getByText("The neonatal discharge summary is not in the record", { exact: false }).first().waitFor();
+    await checkPage(reviewer, "moderation, settled");
+  });
+
+  test("a manager sees the moderated result and adds to the action plan", async () => {
+    manager = await signIn(MANAGER);
+    const { page } = manager;
+    await goto(manager, `${auditUrl}/results`);
+    // 46 of 47 met before moderation; the settled "not met" makes it 45 of 47.
+    expect((await page.getByTestId("overall-percent").innerText()).trim()).toBe("95.7%");
+    expect(await page.getByTestId("moderated").innerText()).toMatch(/^2 cases were moderated/);
+    await checkPage(manager, "results after moderation (manager)");
+
+    await goto(manager, `${auditUrl}/actions`);
+    await heading(page, "Action plan");
+    await waitForHydration(page);
+    await checkPage(manager, "action plan");
+    await page.getByLabel("Criterion this action addresses", { exact: true }).selectOption({ label: question("iha-timely") });
+    await page.getByLabel("What will change?", { exact: true }).fill("Book IHA clinics within 10 working days of the request and escalate any wait.");
+    await page.getByLabel("Or a named role", { exact: true }).fill("Named nurse for looked-after children");
+    await page.getByRole("button", { name: "Add the action", exact: true }).click();
+    await page.getByRole("cell", { name: "Book IHA clinics within 10 working days of the request and escalate any wait." }).first().waitFor();
+    await checkPage(manager, "action plan, one action");
   });
 });

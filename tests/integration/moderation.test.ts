@@ -212,9 +212,12 @@ describe("blind second scoring, agreement and settling", () => {
     // …and no answer at all: nothing has been scored a second time yet.
     expect(json).not.toMatch(/"answer"/);
     expect(page.data.answers).toEqual({});
-    // The case page the auditor uses does have them (so the check above can fail).
-    const full = await callLoader(casePage.loader, `/audits/${auditId}/cases/${ids.C}`, { cookie: w.users.reviewer.cookie, params: p(auditId, ids.C) });
+    // The case page the auditor uses does have them (so the check above can fail)…
+    const full = await callLoader(casePage.loader, `/audits/${auditId}/cases/${ids.C}`, { cookie: w.users.auditor.cookie, params: p(auditId, ids.C) });
     expect(JSON.stringify(full.data)).toContain(SECRET_NOTE);
+    // …which is why a reviewer cannot open it until their blind second scoring is saved.
+    const peek = await callLoader(casePage.loader, `/audits/${auditId}/cases/${ids.C}`, { cookie: w.users.reviewer.cookie, params: p(auditId, ids.C) });
+    expect(peek.status).toBe(403);
     // Every auditor-answered criterion is offered, none of the date rules.
     expect(page.data.criteria.map((c: { id: string }) => c.id)).toEqual(scoredCriteria().map((c) => c.id));
   });
@@ -253,6 +256,8 @@ describe("blind second scoring, agreement and settling", () => {
     const json = JSON.stringify(page.data);
     expect(json).not.toContain(SECRET_NOTE);
     expect(page.data.answers[X]).toEqual({ answer: "not_met", note: "second note C" });
+    // Once scored the second time, the reviewer may read the case page again.
+    expect((await callLoader(casePage.loader, `/audits/${auditId}/cases/${ids.C}`, { cookie: w.users.reviewer.cookie, params: p(auditId, ids.C) })).status).toBe(200);
   });
 
   it("shows percentage agreement and Cohen's kappa per criterion and overall (hand-computed)", async () => {
