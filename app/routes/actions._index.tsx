@@ -1,9 +1,9 @@
 /** Every action across all audits, filtered by owner, service, status and overdue (GET), with exports. */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { ActionStatusTags } from "~/components/action-status";
+import { ActionsTable } from "~/components/action-status";
 import { ACTION_STATUS_LABELS, ACTION_STATUSES, filtersToSearch, parseActionFilters } from "~/lib/actions";
-import { formatDate, todayInLondon } from "~/lib/dates";
+import { todayInLondon } from "~/lib/dates";
 import { listActions, listOwnerRoles, listPossibleOwners } from "~/models/actions.server";
 import { listServicesForScope } from "~/models/audits.server";
 import { requireUser } from "~/utils/auth.server";
@@ -92,39 +92,7 @@ export default function ActionsPage() {
       {actions.length === 0 ? (
         <p>No actions match.</p>
       ) : (
-        <table className="nhsuk-table-responsive nhsuk-table">
-          <caption className="nhsuk-table__caption nhsuk-u-visually-hidden">Actions</caption>
-          <thead className="nhsuk-table__head">
-            <tr className="nhsuk-table__row">
-              <th scope="col" className="nhsuk-table__header">What will change</th>
-              <th scope="col" className="nhsuk-table__header">Audit</th>
-              <th scope="col" className="nhsuk-table__header">Criterion</th>
-              <th scope="col" className="nhsuk-table__header">Owner</th>
-              <th scope="col" className="nhsuk-table__header">Services</th>
-              <th scope="col" className="nhsuk-table__header">Due</th>
-              <th scope="col" className="nhsuk-table__header">Status</th>
-            </tr>
-          </thead>
-          <tbody className="nhsuk-table__body">
-            {actions.map((a) => (
-              <tr className="nhsuk-table__row" key={a.id} data-action={a.id}>
-                <td className="nhsuk-table__cell">
-                  <Link to={`/audits/${a.auditId}/actions/${a.id}`}>{a.description}</Link>
-                </td>
-                <td className="nhsuk-table__cell">
-                  <Link to={`/audits/${a.auditId}/actions`}>{a.auditTitle}</Link>
-                </td>
-                <td className="nhsuk-table__cell">{a.criterion ?? "No single criterion"}</td>
-                <td className="nhsuk-table__cell">{a.owner}</td>
-                <td className="nhsuk-table__cell">{a.services.length ? a.services.map((s) => s.name).join(", ") : "All services"}</td>
-                <td className="nhsuk-table__cell">{formatDate(a.dueDate)}</td>
-                <td className="nhsuk-table__cell">
-                  <ActionStatusTags status={a.status} overdue={a.overdue} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ActionsTable caption="Actions" captionHidden actions={actions} columns={{ audit: true, criterion: true, owner: true, services: true }} />
       )}
     </>
   );

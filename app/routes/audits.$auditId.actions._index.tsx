@@ -10,7 +10,7 @@ import { useMemo } from "react";
 import { useForm } from "react-hook-form";
 import { Button, Checkboxes, CsrfInput, DateInput, GovForm, Select, TextInput, Textarea, useResetAfterSubmit } from "~/components/form";
 import { AuditStatusTag, BackLink, Banner, RagTag } from "~/components/ui";
-import { ActionStatusTags } from "~/components/action-status";
+import { ActionsTable } from "~/components/action-status";
 import { defaultDueDate, DEFAULT_DUE_WORKING_DAYS } from "~/lib/actions";
 import { formatDate, formatDateTimeLondon, todayInLondon } from "~/lib/dates";
 import { can } from "~/lib/permissions";
@@ -98,41 +98,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 type Data = Awaited<ReturnType<typeof loader>>;
-type ActionRow = Data["plan"]["actions"][number];
-
-function ActionsTable({ caption, actions, auditId, showCriterion }: { caption: string; actions: ActionRow[]; auditId: number; showCriterion?: boolean }) {
-  return (
-    <table className="nhsuk-table-responsive nhsuk-table">
-      <caption className="nhsuk-table__caption nhsuk-table__caption--s">{caption}</caption>
-      <thead className="nhsuk-table__head">
-        <tr className="nhsuk-table__row">
-          <th scope="col" className="nhsuk-table__header">What will change</th>
-          {showCriterion && <th scope="col" className="nhsuk-table__header">Criterion</th>}
-          <th scope="col" className="nhsuk-table__header">Owner</th>
-          <th scope="col" className="nhsuk-table__header">Services</th>
-          <th scope="col" className="nhsuk-table__header">Due</th>
-          <th scope="col" className="nhsuk-table__header">Status</th>
-        </tr>
-      </thead>
-      <tbody className="nhsuk-table__body">
-        {actions.map((a) => (
-          <tr className="nhsuk-table__row" key={a.id} data-action={a.id}>
-            <td className="nhsuk-table__cell">
-              <Link to={`/audits/${auditId}/actions/${a.id}`}>{a.description}</Link>
-            </td>
-            {showCriterion && <td className="nhsuk-table__cell">{a.criterion ?? "Service-wide"}</td>}
-            <td className="nhsuk-table__cell">{a.owner}</td>
-            <td className="nhsuk-table__cell">{a.services.length ? a.services.map((s) => s.name).join(", ") : "All services"}</td>
-            <td className="nhsuk-table__cell">{formatDate(a.dueDate)}</td>
-            <td className="nhsuk-table__cell">
-              <ActionStatusTags status={a.status} overdue={a.overdue} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
 
 function NoActionReasonForm({ criterionId, failed }: { criterionId: string; failed?: { errors: Record<string, string>; values: Record<string, unknown> } }) {
   const form = useForm({ resolver: zodResolver(noActionReasonSchema), mode: "onSubmit", shouldFocusError: false });
@@ -166,7 +131,7 @@ export default function ActionPlanPage() {
         <RagTag rag={c.rag} /> {c.percent}
       </p>
       {c.actions.length > 0 ? (
-        <ActionsTable caption={`Actions for this criterion`} actions={c.actions} auditId={audit.id} />
+        <ActionsTable caption="Actions for this criterion" actions={c.actions.map((a) => ({ ...a, auditId: audit.id }))} columns={{ owner: true, services: true }} />
       ) : c.noActionReason ? (
         <div className="nhsuk-inset-text">
           <p>
@@ -274,7 +239,7 @@ export default function ActionPlanPage() {
       )}
 
       <h2>All actions for this audit</h2>
-      {plan.actions.length === 0 ? <p>There are no actions yet.</p> : <ActionsTable caption="All actions for this audit" actions={plan.actions} auditId={audit.id} showCriterion />}
+      {plan.actions.length === 0 ? <p>There are no actions yet.</p> : <ActionsTable caption="All actions for this audit" actions={plan.actions.map((a) => ({ ...a, auditId: audit.id }))} columns={{ criterion: true, owner: true, services: true }} />}
 
       {data.canManage && (
         <div className="nhsuk-grid-row">
