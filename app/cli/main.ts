@@ -16,6 +16,7 @@ Commands:
   templates:check    validate every file in audit-templates/ (TEMPLATES_DIR to check another folder)
   import-cases       import a case list into an audit: import-cases --audit <id> [--user <email>]
                      [--pseudonymise-column <heading>] [--valid-only] <file>
+  audit-summary      print an audit's compliance figures: audit-summary <id> [--json]
 `;
 
 /** Migrate and load templates; print the problems and return false when start-up must stop. */
@@ -62,6 +63,12 @@ async function main(argv: string[]): Promise<number> {
     case "import-cases": {
       const { importCasesCommand } = await import("./import-cases");
       const code = await importCasesCommand(rest);
+      await closeDb();
+      return code;
+    }
+    case "audit-summary": {
+      const { auditSummaryCommand } = await import("./audit-summary");
+      const code = await auditSummaryCommand(rest);
       await closeDb();
       return code;
     }
