@@ -6,6 +6,7 @@
 import { stringify } from "csv-stringify/sync";
 import { actionStatusLabel, isOverdue, type ActionFilters, type ActionStatus } from "~/lib/actions";
 import { formatPercent } from "~/lib/scoring";
+import { neutraliseCell } from "~/lib/spreadsheet";
 import type { ActionStatusInput, NewActionInput, NoActionReasonInput } from "~/schemas/actions";
 import { ACTION_MESSAGES } from "~/schemas/actions";
 import { allCriteria, type Template } from "~/schemas/template";
@@ -14,7 +15,6 @@ import type { Db } from "~/utils/db.server";
 import { nowIso } from "~/utils/time.server";
 import { UserInputError } from "~/utils/validation.server";
 import type { AuditWithTemplate } from "./audits.server";
-import { neutraliseCell } from "./case-import.server";
 import { auditResults } from "./results.server";
 import { getTemplateVersion } from "./templates.server";
 

@@ -30,6 +30,7 @@ import {
 } from "~/lib/case-list";
 import { formatDate, todayInLondon } from "~/lib/dates";
 import { formDataToObject, type FieldErrors } from "~/lib/form-data";
+import { neutraliseCell } from "~/lib/spreadsheet";
 import { NOT_IN_FILE, selectColumnMessage, type ColumnChoices, type ImportTarget } from "~/schemas/case-import";
 import { caseSchema, type CaseInput } from "~/schemas/case";
 import { isoToParts } from "~/schemas/fields";
@@ -558,13 +559,6 @@ export async function previewImport(db: Db, audit: AuditWithTemplate, file: { na
 
 // ---------------------------------------------------------------------------------------------
 // Rejected rows
-
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** A cell a spreadsheet would run as a formula (=, +, -, @, tab, carriage return) gets a leading quote. */
-export function neutraliseCell(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
-}
 
 /** The rows with problems, with the file's own columns and a `reason` column, as CSV (UTF-8 with BOM, for Excel). */
 export function rejectedRowsCsv(table: CaseListTable, analysis: ImportAnalysis): string {

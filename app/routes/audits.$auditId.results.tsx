@@ -3,17 +3,21 @@ import { useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { BackLink, RagTag } from "~/components/ui";
 import { formatDate } from "~/lib/dates";
+import { formatInterval, formatNumerator } from "~/lib/rollup-figures";
+import { formatPercent } from "~/lib/scoring";
+import { SMALL_SAMPLE_THRESHOLD } from "~/lib/statistics";
 import { requireAudit } from "~/models/audits.server";
 import { countModeratedCases } from "~/models/moderation.server";
-import { auditResults } from "~/models/results.server";
+import { auditFigures } from "~/models/summary.server";
+import { can } from "~/lib/permissions";
 import { requireUser } from "~/utils/auth.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Results: ${data?.audit.title ?? "audit"} – Safeguarding case-file audit` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { db } = await requireUser(request, "viewResults");
+  const { db, user } = await requireUser(request, "viewResults");
   const audit = await requireAudit(db, params.auditId);
-  const { rollup, caseCount, asOf } = await auditResults(db, audit);
+  const { rollup, worst, caseCount, asOf } = await auditFigures(db, audit);
   const moderated = await countModeratedCases(db, audit.id);
   return {
     audit: { id: audit.id, title: audit.title, templateTitle: audit.template.title, templateVersion: audit.templateVersion },
@@ -23,14 +27,41 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     moderated,
     asOf,
     rollup,
+    worst,
+    /** Case-level answers (the CSV) are for administrators, auditors and reviewers, not managers. */
+    canExportAnswers: can(user.role, "viewCases"),
   };
 }
 
 type Fig = Awaited<ReturnType<typeof loader>>["rollup"]["overall"];
 
 function Percent({ f }: { f: Fig }) {
-  if (f.percent === null) return <>No applicable cases</>;
-  return <>{f.percent.toFixed(1)}%</>;
+  return <>{formatPercent(f.percent)}</>;
+}
+
+/** The "Small sample" mark, in words (fewer than 10 applicable cases); nothing when nothing applies. */
+function SmallSampleTag({ f }: { f: Fig }) {
+  if (f.denominator === 0 || !f.smallSample) return null;
+  return (
+    <strong className="nhsuk-tag nhsuk-tag--orange app-small-sample" data-testid="small-sample">
+      Small sample<span className="nhsuk-u-visually-hidden">: {f.applicableCases === 1 ? "1 applicable case" : `${f.applicableCases} applicable cases`}, fewer than {SMALL_SAMPLE_THRESHOLD}</span>
+    </strong>
+  );
+}
+
+/** "95% CI 61.2% to 84.0%" and the small-sample mark. */
+function IntervalCell({ f }: { f: Fig }) {
+  return (
+    <td className="nhsuk-table__cell">
+      {f.denominator === 0 ? (
+        "Not applicable"
+      ) : (
+        <>
+          {formatInterval(f)} <SmallSampleTag f={f} />
+        </>
+      )}
+    </td>
+  );
 }
 
 function FigureCells({ f }: { f: Fig }) {
@@ -39,8 +70,9 @@ function FigureCells({ f }: { f: Fig }) {
       <td className="nhsuk-table__cell app-table-numeric">
         <Percent f={f} />
       </td>
+      <IntervalCell f={f} />
       <td className="nhsuk-table__cell app-table-numeric">
-        {f.denominator === 0 ? "0 / 0" : `${Number.isInteger(f.numerator) ? f.numerator : f.numerator.toFixed(1)} / ${f.denominator}`}
+        {`${formatNumerator(f.numerator)} / ${f.denominator}`}
       </td>
       <td className="nhsuk-table__cell">
         <RagTag rag={f.rag} />
@@ -61,6 +93,7 @@ function FigureTable({ caption, firstHeader, rows }: { caption: string; firstHea
         <tr className="nhsuk-table__row">
           <th scope="col" className="nhsuk-table__header">{firstHeader}</th>
           <th scope="col" className="nhsuk-table__header app-table-numeric">Compliance</th>
+          <th scope="col" className="nhsuk-table__header">95% confidence interval</th>
           <th scope="col" className="nhsuk-table__header app-table-numeric">Numerator / denominator</th>
           <th scope="col" className="nhsuk-table__header">RAG</th>
           <th scope="col" className="nhsuk-table__header app-table-numeric">Met</th>
@@ -83,8 +116,56 @@ function FigureTable({ caption, firstHeader, rows }: { caption: string; firstHea
   );
 }
 
+type Ranked = Awaited<ReturnType<typeof loader>>["worst"][number];
+
+/** Criteria ranked by how far below the green threshold they are, worst first. */
+function WorstTable({ rows, green }: { rows: Ranked[]; green: number }) {
+  if (rows.length === 0) return null;
+  return (
+    <table className="nhsuk-table-responsive nhsuk-table" data-testid="worst-criteria">
+      <caption className="nhsuk-table__caption">Worst criteria first</caption>
+      <thead className="nhsuk-table__head">
+        <tr className="nhsuk-table__row">
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Rank</th>
+          <th scope="col" className="nhsuk-table__header">Criterion</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Compliance</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Below green ({green}%)</th>
+          <th scope="col" className="nhsuk-table__header">95% confidence interval</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Numerator / denominator</th>
+          <th scope="col" className="nhsuk-table__header">RAG</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Met</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Partially met</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Not met</th>
+        </tr>
+      </thead>
+      <tbody className="nhsuk-table__body">
+        {rows.map((c, i) => (
+          <tr className="nhsuk-table__row" key={c.criterionId} data-row={`worst-${c.criterionId}`}>
+            <td className="nhsuk-table__cell app-table-numeric">{i + 1}</td>
+            <th scope="row" className="nhsuk-table__cell">
+              {c.question}
+            </th>
+            <td className="nhsuk-table__cell app-table-numeric">
+              <Percent f={c} />
+            </td>
+            <td className="nhsuk-table__cell app-table-numeric">{c.belowGreen > 0 ? `${c.belowGreen.toFixed(1)} points` : "At or above"}</td>
+            <IntervalCell f={c} />
+            <td className="nhsuk-table__cell app-table-numeric">{`${formatNumerator(c.numerator)} / ${c.denominator}`}</td>
+            <td className="nhsuk-table__cell">
+              <RagTag rag={c.rag} />
+            </td>
+            <td className="nhsuk-table__cell app-table-numeric">{c.met}</td>
+            <td className="nhsuk-table__cell app-table-numeric">{c.partial}</td>
+            <td className="nhsuk-table__cell app-table-numeric">{c.notMet}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export default function Results() {
-  const { audit, rollup, caseCount, moderated, rag, partialCredit, asOf } = useLoaderData<typeof loader>();
+  const { audit, rollup, worst, caseCount, moderated, rag, partialCredit, asOf, canExportAnswers } = useLoaderData<typeof loader>();
   return (
     <>
       <BackLink to={`/audits/${audit.id}`}>Back to {audit.title}</BackLink>
@@ -92,14 +173,29 @@ export default function Results() {
         {audit.templateTitle}, version {audit.templateVersion}
       </span>
       <h1>Results: {audit.title}</h1>
+      <ul className="nhsuk-list" data-testid="export-links">
+        <li>
+          <a className="nhsuk-link" href={`/audits/${audit.id}/export?format=xlsx`}>Download the results (Excel)</a>
+        </li>
+        {canExportAnswers && (
+          <li>
+            <a className="nhsuk-link" href={`/audits/${audit.id}/export?format=csv`}>Download the answers (CSV)</a>
+          </li>
+        )}
+      </ul>
       <div className="nhsuk-card">
         <div className="nhsuk-card__content">
           <h2 className="nhsuk-card__heading">Overall compliance</h2>
           <p className="nhsuk-heading-xl nhsuk-u-margin-bottom-2" data-testid="overall-percent">
             <Percent f={rollup.overall} />
           </p>
+          {rollup.overall.denominator > 0 ? (
+            <p data-testid="overall-interval">
+              {formatInterval(rollup.overall)} <SmallSampleTag f={rollup.overall} />
+            </p>
+          ) : null}
           <p>
-            <RagTag rag={rollup.overall.rag} /> {rollup.overall.numerator} of {rollup.overall.denominator} applicable answers met, from {caseCount} {caseCount === 1 ? "case" : "cases"}.
+            <RagTag rag={rollup.overall.rag} /> {formatNumerator(rollup.overall.numerator)} of {rollup.overall.denominator} applicable answers met, from {caseCount} {caseCount === 1 ? "case" : "cases"}.
             Met {rollup.overall.met}, partially met {rollup.overall.partial}, not met {rollup.overall.notMet}, not applicable {rollup.overall.na}
             {rollup.overall.unanswered > 0 ? `, not yet answered or not yet determined ${rollup.overall.unanswered}` : ""}.
           </p>
@@ -122,8 +218,14 @@ export default function Results() {
           <p>
             RAG: green at {rag.green}% or more, amber at {rag.amber}% or more, red below {rag.amber}%. Date rules are judged as of {formatDate(asOf)}.
           </p>
+          <p>
+            The 95% confidence interval (Wilson score) is the range the true compliance is likely to lie in, given how many answers the figure rests on: the
+            fewer the answers, the wider it is. A figure based on fewer than {SMALL_SAMPLE_THRESHOLD} applicable cases is marked “Small sample”: treat it with
+            caution.
+          </p>
         </div>
       </details>
+      <WorstTable rows={worst} green={rag.green} />
       <FigureTable caption="Compliance by service" firstHeader="Service" rows={rollup.byService.map((s) => ({ key: `service-${s.serviceId}`, label: s.serviceName, f: s }))} />
       <FigureTable caption="Compliance by section" firstHeader="Section" rows={rollup.bySection.map((s) => ({ key: `section-${s.sectionId}`, label: s.title, f: s }))} />
       <FigureTable
