@@ -67,6 +67,7 @@ export default function TemplateView() {
       <span className="nhsuk-caption-l">Version {template.version}</span>
       <h1>{template.title}</h1>
       <p className="nhsuk-lede-text">{template.description}</p>
+      <p><Link to={`/templates/${template.key}/trends`}>Trends: compliance per audit cycle, with SPC charts</Link></p>
       <dl className="nhsuk-summary-list">
         {template.auditedBy && (
           <div className="nhsuk-summary-list__row">
