@@ -761,5 +761,12 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
     await page.getByRole("button", { name: "Add the action", exact: true }).click();
     await page.getByRole("cell", { name: "Book IHA clinics within 10 working days of the request and escalate any wait." }).first().waitFor();
     await checkPage(manager, "action plan, one action");
+
+    // The trend for the template: one completed audit so far, so one point and the warning.
+    await goto(manager, "/templates/lac-iha/trends");
+    await heading(page, template.title);
+    expect(await page.locator('svg[role="img"]').count()).toBeGreaterThan(0);
+    await page.getByText(/Fewer than 12 points/).first().waitFor();
+    await checkPage(manager, "trends with SPC charts");
   });
 });
