@@ -231,6 +231,18 @@ export interface ActionServiceTable {
   service_id: number;
 }
 
+export interface ApiTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  /** SHA-256 (hex) of the token; the token itself is never stored. */
+  token_hash: string;
+  created_by: number;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface NoActionReasonTable {
   id: Generated<number>;
   audit_id: number;
@@ -286,6 +298,7 @@ export interface Database {
   actions: ActionTable;
   action_services: ActionServiceTable;
   no_action_reasons: NoActionReasonTable;
+  api_tokens: ApiTokenTable;
 }
 
 export type User = Selectable<UserTable>;

@@ -27,6 +27,8 @@ export const PERMISSIONS = {
   manageOrganisation: ["administrator"],
   readAuditLog: ["administrator"],
   manageSettings: ["administrator"],
+  /** Create and revoke API tokens for any user. */
+  manageApiTokens: ["administrator"],
   /** Which audits use which template version. */
   viewTemplateUsage: ["administrator"],
   viewTemplates: ALL,

@@ -3,6 +3,7 @@ import * as foundation from "./20261123T0900-foundation";
 import * as templateLibrary from "./20261123T1400-template-library";
 import * as caseLists from "./20261123T1600-case-lists";
 import * as qualityAssurance from "./20261123T1700-quality-assurance";
+import * as apiTokens from "./20261123T1800-api-tokens";
 
 /** In-code migration list: works inside the Remix server bundle and under tsx alike. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   "20261123T1400-template-library": templateLibrary,
   "20261123T1600-case-lists": caseLists,
   "20261123T1700-quality-assurance": qualityAssurance,
+  "20261123T1800-api-tokens": apiTokens,
 };
