@@ -175,6 +175,9 @@ export default function Results() {
       <h1>Results: {audit.title}</h1>
       <ul className="nhsuk-list" data-testid="export-links">
         <li>
+          <a className="nhsuk-link" href={`/audits/${audit.id}/report`}>Printable report</a>
+        </li>
+        <li>
           <a className="nhsuk-link" href={`/audits/${audit.id}/export?format=xlsx`}>Download the results (Excel)</a>
         </li>
         {canExportAnswers && (
