@@ -87,6 +87,11 @@ export type CaseForScoring = {
   answers: Record<string, Answer>;
   /** Why the auditor answered criteria the case's data made "not applicable", by criterion id. */
   overrides?: Record<string, string>;
+  /**
+   * Settled answers (moderation, or historical results imported as recorded), by criterion id.
+   * They stand for date-rule criteria too, where an auditor's own answer never does.
+   */
+  agreed?: Record<string, Answer>;
 };
 
 export type CaseAnswer = {
@@ -104,12 +109,13 @@ export type CaseAnswer = {
  *    the auditor answered it anyway with a reason (not possible for date-rule criteria: their
  *    applicability is corrected through the case details);
  * 2. rule criteria are answered by their date rule as of `asOf`, with the audit's pinned
- *    `settings` (any stored auditor answer for them is ignored);
+ *    `settings` (any stored auditor answer for them is ignored; a settled `agreed` answer —
+ *    an imported historical result — stands instead);
  * 3. other criteria take the auditor's answer, or null when there is none.
  */
 export function caseAnswers(
   template: Template,
-  c: Pick<CaseForScoring, "fields" | "answers" | "overrides">,
+  c: Pick<CaseForScoring, "fields" | "answers" | "overrides" | "agreed">,
   asOf: string,
   settings: SettingValues = {},
 ): Record<string, CaseAnswer> {
@@ -123,7 +129,7 @@ export function caseAnswers(
       result[criterion.id] = { answer: "na", applicability: applies };
     } else if (criterion.rule) {
       const rule = evaluateRule(criterion.rule, c.fields, asOf, labels, settings);
-      result[criterion.id] = { answer: rule.answer, rule, applicability };
+      result[criterion.id] = { answer: c.agreed?.[criterion.id] ?? rule.answer, rule, applicability };
     } else {
       result[criterion.id] = { answer: c.answers[criterion.id] ?? null, applicability, ...(overrideReason ? { overrideReason } : {}) };
     }
@@ -133,7 +139,7 @@ export function caseAnswers(
 
 export function caseScore(
   template: Template,
-  c: Pick<CaseForScoring, "fields" | "answers" | "overrides">,
+  c: Pick<CaseForScoring, "fields" | "answers" | "overrides" | "agreed">,
   asOf: string,
   settings: SettingValues = {},
 ): { figure: Figure; answered: number; total: number; complete: boolean } {

@@ -200,10 +200,12 @@ export async function listCasesForScoring(db: Db, auditId: number) {
       overridesByCase.set(a.case_id, o);
     }
   }
+  const agreedByCase = new Map<number, Record<string, Answer>>();
   for (const a of agreed) {
     const m = byCase.get(a.case_id) ?? {};
     m[a.criterion_id] = a.answer as Answer;
     byCase.set(a.case_id, m);
+    agreedByCase.set(a.case_id, { ...agreedByCase.get(a.case_id), [a.criterion_id]: a.answer as Answer });
     // An agreed answer (other than "not applicable") stands even where the case's details rule
     // the criterion out: the settling reason is its reason, as an auditor's override would be.
     const o = overridesByCase.get(a.case_id) ?? {};
@@ -222,6 +224,7 @@ export async function listCasesForScoring(db: Db, auditId: number) {
     fields: parseFields(c.fields),
     answers: byCase.get(c.id) ?? {},
     overrides: overridesByCase.get(c.id) ?? {},
+    agreed: agreedByCase.get(c.id) ?? {},
   })) satisfies (CaseForScoring & Record<string, unknown>)[];
 }
 

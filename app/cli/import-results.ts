@@ -1,0 +1,122 @@
+/**
+ * `npm run cli -- import-results <file.csv> --template <key>@<version> --title "<title>"
+ * --period <start>..<end> [--create-missing --provider "<name>"] [--user <email>]`: makes a
+ * completed audit from historical results (app/models/history-import.server.ts) and prints its
+ * id. Every problem goes to stderr, one per line; nothing is written unless the whole file is good.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { basename } from "node:path";
+import { can } from "~/lib/permissions";
+import { caseListMaxBytes, readCaseList, tooBigMessage } from "~/models/case-import.server";
+import { importHistoricalResults } from "~/models/history-import.server";
+import { getDb } from "~/utils/db.server";
+import type { Io } from "./import-cases";
+
+export const IMPORT_RESULTS_USAGE = `Usage: npm run cli -- import-results <file.csv> --template <key>@<version> --title "<title>" --period <start>..<end> [--create-missing --provider "<name>"] [--user <email>]
+
+  <file.csv>          one row per case and criterion: case_ref, service, team, case_type, criterion_id, answer, note,
+                      plus any of the template's case fields (optional); answer is met, partial, not_met or na
+  --template          the template version the audit used, for example lac-iha@1
+  --title             the audit's title
+  --period            the audit's period, for example 01/04/2024..30/06/2024
+  --create-missing    create services and teams that are not in the app yet, under --provider (created if needed)
+  --provider <name>   the provider for --create-missing
+  --user <email>      who is importing: an active administrator (default: the first active administrator)`;
+
+const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
+type Options = { file?: string; template?: string; title?: string; period?: string; createMissing: boolean; provider?: string; user?: string };
+
+function parseArgs(args: string[]): Options | string {
+  const o: Options = { createMissing: false };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    try {
+      if (a === "--template") o.template = value();
+      else if (a === "--title") o.title = value();
+      else if (a === "--period") o.period = value();
+      else if (a === "--provider") o.provider = value();
+      else if (a === "--user") o.user = value();
+      else if (a === "--create-missing") o.createMissing = true;
+      else if (a.startsWith("--")) return `Unknown option ${a}`;
+      else if (o.file === undefined) o.file = a;
+      else return `Give one file only (got "${o.file}" and "${a}")`;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+  if (!o.file) return "Give the file of results to import";
+  if (!o.template) return "Give the template version with --template <key>@<version>";
+  if (o.title === undefined) return 'Give the audit\'s title with --title "<title>"';
+  if (!o.period) return "Give the audit's period with --period <start>..<end>";
+  return o;
+}
+
+/** Runs the command; returns the exit code. Leaves the database open (main.ts closes it). */
+export async function importResultsCommand(args: string[], io: Io = consoleIo): Promise<number> {
+  const options = parseArgs(args);
+  if (typeof options === "string") {
+    io.err(`${options}.\n\n${IMPORT_RESULTS_USAGE}`);
+    return 2;
+  }
+  const db = await getDb();
+
+  let q = db.selectFrom("users").select(["id", "email", "role", "disabled_at"]);
+  q = options.user ? q.where("email", "=", options.user.trim().toLowerCase()) : q.where("role", "=", "administrator").where("disabled_at", "is", null).orderBy("id").limit(1);
+  const user = await q.executeTakeFirst();
+  if (!user) {
+    io.err(options.user ? `There is no user with the email address ${options.user}` : "There is no active administrator. Name the user with --user <email>");
+    return 1;
+  }
+  if (user.disabled_at || !can(user.role, "manageOrganisation")) {
+    io.err(`${user.email} cannot import historical results: the user must be an active administrator`);
+    return 1;
+  }
+
+  const path = options.file!;
+  const maxBytes = caseListMaxBytes();
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    io.err(`There is no file ${path}`);
+    return 1;
+  }
+  if (size > maxBytes) {
+    io.err(`${path}: ${tooBigMessage(maxBytes)}`);
+    return 1;
+  }
+  const name = basename(path);
+  const table = await readCaseList({ name, bytes: new Uint8Array(readFileSync(path)) }, maxBytes);
+  if (!table.ok) {
+    io.err(`${path}: ${table.message}`);
+    return 1;
+  }
+
+  const outcome = await importHistoricalResults(db, user, table, {
+    template: options.template!,
+    title: options.title!,
+    period: options.period!,
+    createMissing: options.createMissing,
+    provider: options.provider,
+    fileName: name,
+    via: "command line",
+  });
+  if (!outcome.ok) {
+    for (const p of outcome.problems) io.err(p);
+    io.err(`Nothing was imported: ${outcome.problems.length} ${outcome.problems.length === 1 ? "problem" : "problems"} (listed above).`);
+    return 1;
+  }
+  const { created } = outcome;
+  if (created.provider) io.err(`Created provider ${created.provider}`);
+  for (const s of created.services) io.err(`Created service ${s}`);
+  for (const t of created.teams) io.err(`Created team ${t}`);
+  io.err(`Imported ${outcome.cases} ${outcome.cases === 1 ? "case" : "cases"} and ${outcome.answers} ${outcome.answers === 1 ? "answer" : "answers"} as a completed audit (services: ${outcome.services.join(", ")})`);
+  io.out(String(outcome.auditId));
+  return 0;
+}
