@@ -17,6 +17,8 @@ Commands:
   import-cases       import a case list into an audit: import-cases --audit <id> [--user <email>]
                      [--pseudonymise-column <heading>] [--valid-only] <file>
   audit-summary      print an audit's compliance figures: audit-summary <id> [--json]
+  import-results     make a completed audit from historical results and print its id: import-results <file.csv>
+                     --template <key>@<version> --title "<title>" --period <start>..<end> [--create-missing --provider "<name>"]
 `;
 
 /** Migrate and load templates; print the problems and return false when start-up must stop. */
@@ -69,6 +71,12 @@ async function main(argv: string[]): Promise<number> {
     case "audit-summary": {
       const { auditSummaryCommand } = await import("./audit-summary");
       const code = await auditSummaryCommand(rest);
+      await closeDb();
+      return code;
+    }
+    case "import-results": {
+      const { importResultsCommand } = await import("./import-results");
+      const code = await importResultsCommand(rest);
       await closeDb();
       return code;
     }
