@@ -13,6 +13,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       organisation: can(user.role, "manageOrganisation"),
       auditLog: can(user.role, "readAuditLog"),
       settings: can(user.role, "manageSettings"),
+      apiTokens: can(user.role, "manageApiTokens"),
     },
   };
 }
@@ -46,6 +47,9 @@ export default function AdminHome() {
         )}
         {links.settings && (
           <Card to="/admin/settings" title="Local rules" description="Timescales that are local, not statutory, such as how soon an IHA request must reach health." />
+        )}
+        {links.apiTokens && (
+          <Card to="/admin/api-tokens" title="API tokens" description="Let Power BI or Excel read audits, summaries and trends: create and revoke tokens for the JSON API." />
         )}
         {links.auditLog && <Card to="/admin/audit-log" title="Audit log" description="Who did what and when: sign-ins, changes to users, the organisation and audits." />}
       </ul>
