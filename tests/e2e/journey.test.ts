@@ -750,6 +750,10 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
     expect((await page.getByTestId("overall-percent").innerText()).trim()).toBe("95.7%");
     expect(await page.getByTestId("moderated").innerText()).toMatch(/^2 cases were moderated/);
     await checkPage(manager, "results after moderation (manager)");
+    await page.getByRole("link", { name: "Printable report", exact: true }).click();
+    await page.waitForURL(/\/report$/);
+    await page.locator('svg[role="img"]').first().waitFor();
+    await checkPage(manager, "printable report (manager)");
 
     await goto(manager, `${auditUrl}/actions`);
     await heading(page, "Action plan");
