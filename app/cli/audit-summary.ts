@@ -3,6 +3,7 @@
  * JSON (`{ overall, bySection, byCriterion, byService }`, percentages 0–100 at full precision);
  * without, a table to read (one decimal place). Exit code 1 for an unknown audit, 2 for bad usage.
  */
+import { readArgs } from "./args";
 import { formatInterval, formatNumerator, type FigureWithConfidence } from "~/lib/rollup-figures";
 import { RAG_LABELS, formatPercent } from "~/lib/scoring";
 import { getAudit } from "~/models/audits.server";
@@ -17,17 +18,12 @@ export const AUDIT_SUMMARY_USAGE = `Usage: npm run cli -- audit-summary <id> [--
 
 const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
-function parseArgs(args: string[]): { id: string; json: boolean } | string {
-  let id: string | undefined;
-  let json = false;
-  for (const a of args) {
-    if (a === "--json") json = true;
-    else if (a.startsWith("--")) return `Unknown option ${a}`;
-    else if (id === undefined) id = a;
-    else return `Give one audit only (got "${id}" and "${a}")`;
-  }
-  if (id === undefined) return "Give the audit's number";
-  return { id, json };
+function parseCommandArgs(args: string[]): { id: string; json: boolean } | string {
+  const r = readArgs(args, { json: { type: "boolean" } });
+  if (typeof r === "string") return r;
+  if (r.positionals.length > 1) return `Give one audit only (got "${r.positionals[0]}" and "${r.positionals[1]}")`;
+  if (r.positionals.length === 0) return "Give the audit's number";
+  return { id: r.positionals[0], json: r.values.json ?? false };
 }
 
 function row(label: string, f: FigureWithConfidence): string[] {
@@ -62,7 +58,7 @@ function table(title: string, firstHeading: string, rows: string[][]): string {
 
 /** Runs the command; returns the exit code. Leaves the database open (main.ts closes it). */
 export async function auditSummaryCommand(args: string[], io: Io = consoleIo): Promise<number> {
-  const options = parseArgs(args);
+  const options = parseCommandArgs(args);
   if (typeof options === "string") {
     io.err(`${options}.\n\n${AUDIT_SUMMARY_USAGE}`);
     return 2;

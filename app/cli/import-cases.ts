@@ -7,6 +7,7 @@
  */
 import { isAuditOpen } from "~/lib/audit-status";
 import { readFileSync, statSync } from "node:fs";
+import { readArgs } from "./args";
 import { basename } from "node:path";
 import { findHeader } from "~/lib/case-list";
 import { can } from "~/lib/permissions";
@@ -36,27 +37,11 @@ const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l)
 
 type Options = { audit?: string; user?: string; pseudonymiseColumn?: string; validOnly: boolean; file?: string };
 
-function parseArgs(args: string[]): Options | string {
-  const o: Options = { validOnly: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    try {
-      if (a === "--audit") o.audit = value();
-      else if (a === "--user") o.user = value();
-      else if (a === "--pseudonymise-column") o.pseudonymiseColumn = value();
-      else if (a === "--valid-only") o.validOnly = true;
-      else if (a.startsWith("--")) return `Unknown option ${a}`;
-      else if (o.file === undefined) o.file = a;
-      else return `Give one file only (got "${o.file}" and "${a}")`;
-    } catch (e) {
-      return (e as Error).message;
-    }
-  }
+function parseCommandArgs(args: string[]): Options | string {
+  const r = readArgs(args, { audit: { type: "string" }, user: { type: "string" }, "pseudonymise-column": { type: "string" }, "valid-only": { type: "boolean" } });
+  if (typeof r === "string") return r;
+  if (r.positionals.length > 1) return `Give one file only (got "${r.positionals[0]}" and "${r.positionals[1]}")`;
+  const o: Options = { audit: r.values.audit, user: r.values.user, pseudonymiseColumn: r.values["pseudonymise-column"], validOnly: r.values["valid-only"] ?? false, file: r.positionals[0] };
   if (!o.audit) return "Give the audit with --audit <id>";
   if (!o.file) return "Give the case list file to import";
   return o;
@@ -64,7 +49,7 @@ function parseArgs(args: string[]): Options | string {
 
 /** Runs the command; returns the exit code. Leaves the database open (main.ts closes it). */
 export async function importCasesCommand(args: string[], io: Io = consoleIo): Promise<number> {
-  const options = parseArgs(args);
+  const options = parseCommandArgs(args);
   if (typeof options === "string") {
     io.err(`${options}.\n\n${IMPORT_CASES_USAGE}`);
     return 2;

@@ -4,6 +4,7 @@
  * completed audit from historical results (app/models/history-import.server.ts) and prints its
  * id. Every problem goes to stderr, one per line; nothing is written unless the whole file is good.
  */
+import { readArgs } from "./args";
 import { readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { can } from "~/lib/permissions";
@@ -27,29 +28,18 @@ const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l)
 
 type Options = { file?: string; template?: string; title?: string; period?: string; createMissing: boolean; provider?: string; user?: string };
 
-function parseArgs(args: string[]): Options | string {
-  const o: Options = { createMissing: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    try {
-      if (a === "--template") o.template = value();
-      else if (a === "--title") o.title = value();
-      else if (a === "--period") o.period = value();
-      else if (a === "--provider") o.provider = value();
-      else if (a === "--user") o.user = value();
-      else if (a === "--create-missing") o.createMissing = true;
-      else if (a.startsWith("--")) return `Unknown option ${a}`;
-      else if (o.file === undefined) o.file = a;
-      else return `Give one file only (got "${o.file}" and "${a}")`;
-    } catch (e) {
-      return (e as Error).message;
-    }
-  }
+function parseCommandArgs(args: string[]): Options | string {
+  const r = readArgs(args, {
+    template: { type: "string" },
+    title: { type: "string" },
+    period: { type: "string" },
+    provider: { type: "string" },
+    user: { type: "string" },
+    "create-missing": { type: "boolean" },
+  });
+  if (typeof r === "string") return r;
+  if (r.positionals.length > 1) return `Give one file only (got "${r.positionals[0]}" and "${r.positionals[1]}")`;
+  const o: Options = { ...r.values, createMissing: r.values["create-missing"] ?? false, file: r.positionals[0] };
   if (!o.file) return "Give the file of results to import";
   if (!o.template) return "Give the template version with --template <key>@<version>";
   if (o.title === undefined) return 'Give the audit\'s title with --title "<title>"';
@@ -59,7 +49,7 @@ function parseArgs(args: string[]): Options | string {
 
 /** Runs the command; returns the exit code. Leaves the database open (main.ts closes it). */
 export async function importResultsCommand(args: string[], io: Io = consoleIo): Promise<number> {
-  const options = parseArgs(args);
+  const options = parseCommandArgs(args);
   if (typeof options === "string") {
     io.err(`${options}.\n\n${IMPORT_RESULTS_USAGE}`);
     return 2;
