@@ -11,6 +11,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { ActionsTable } from "~/components/action-status";
+import { FigureTable, SmallSampleTag } from "~/components/figures";
 import { BackLink, RagTag, SummaryList } from "~/components/ui";
 import { AUDIT_STATUS_LABELS } from "~/lib/audit-status";
 import { formatDate, formatDateTimeLondon, todayInLondon } from "~/lib/dates";
@@ -45,56 +46,6 @@ function numbering(report: Report) {
   const byId = new Map<string, string>();
   report.standards.forEach((s, i) => s.criteria.forEach((c, j) => byId.set(c.id, `${i + 1}.${j + 1}`)));
   return byId;
-}
-
-function SmallSample({ f }: { f: Fig }) {
-  if (f.denominator === 0 || !f.smallSample) return null;
-  return (
-    <strong className="nhsuk-tag nhsuk-tag--orange app-small-sample" data-testid="small-sample">
-      Small sample<span className="nhsuk-u-visually-hidden">: fewer than {SMALL_SAMPLE_THRESHOLD} applicable cases</span>
-    </strong>
-  );
-}
-
-function FigureTable({ caption, firstHeader, rows }: { caption: string; firstHeader: string; rows: { key: string; label: string; f: Fig }[] }) {
-  const numeric = "nhsuk-table__cell app-table-numeric";
-  return (
-    <table className="nhsuk-table app-report-table">
-      <caption className="nhsuk-table__caption nhsuk-table__caption--s">{caption}</caption>
-      <thead className="nhsuk-table__head">
-        <tr className="nhsuk-table__row">
-          <th scope="col" className="nhsuk-table__header">{firstHeader}</th>
-          <th scope="col" className="nhsuk-table__header app-table-numeric">Compliance</th>
-          <th scope="col" className="nhsuk-table__header">95% confidence interval</th>
-          <th scope="col" className="nhsuk-table__header app-table-numeric">Numerator / denominator</th>
-          <th scope="col" className="nhsuk-table__header">RAG</th>
-          <th scope="col" className="nhsuk-table__header app-table-numeric">Met</th>
-          <th scope="col" className="nhsuk-table__header app-table-numeric">Partially met</th>
-          <th scope="col" className="nhsuk-table__header app-table-numeric">Not met</th>
-          <th scope="col" className="nhsuk-table__header app-table-numeric">Not applicable</th>
-        </tr>
-      </thead>
-      <tbody className="nhsuk-table__body">
-        {rows.map(({ key, label, f }) => (
-          <tr className="nhsuk-table__row" key={key} data-row={key}>
-            <th scope="row" className="nhsuk-table__cell">{label}</th>
-            <td className={numeric}>{formatPercent(f.percent)}</td>
-            <td className="nhsuk-table__cell">
-              {f.denominator === 0 ? "Not applicable" : formatInterval(f)} <SmallSample f={f} />
-            </td>
-            <td className={numeric}>{`${formatNumerator(f.numerator)} / ${f.denominator}`}</td>
-            <td className="nhsuk-table__cell">
-              <RagTag rag={f.rag} />
-            </td>
-            <td className={numeric}>{f.met}</td>
-            <td className={numeric}>{f.partial}</td>
-            <td className={numeric}>{f.notMet}</td>
-            <td className={numeric}>{f.na}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
 }
 
 /**
@@ -350,7 +301,7 @@ export default function AuditReport() {
         <p data-testid="report-overall">
           Overall compliance was <strong>{formatPercent(results.overall.percent)}</strong>
           {results.overall.denominator > 0 ? ` (${formatInterval(results.overall)})` : ""}: {formatNumerator(results.overall.numerator)} of {results.overall.denominator} applicable answers met,
-          from {plural(results.caseCount, "case", "cases")}. RAG: <RagTag rag={results.overall.rag} /> <SmallSample f={results.overall} />
+          from {plural(results.caseCount, "case", "cases")}. RAG: <RagTag rag={results.overall.rag} /> <SmallSampleTag f={results.overall} />
         </p>
         <p className="nhsuk-body-s">
           Compliance is met answers{results.partialCredit > 0 ? ` plus ${results.partialCredit} for each partially met answer` : ""}, divided by the answers that apply. RAG: green at {results.rag.green}% or
@@ -358,9 +309,9 @@ export default function AuditReport() {
           {SMALL_SAMPLE_THRESHOLD} applicable cases are marked “Small sample”.
         </p>
         <ComplianceChart rows={results.byCriterion.map((c) => ({ label: numbers.get(c.criterionId) ?? c.criterionId, question: c.question, f: c }))} rag={results.rag} />
-        <FigureTable caption="Compliance by criterion" firstHeader="Criterion" rows={criterionRows} />
-        <FigureTable caption="Compliance by section" firstHeader="Section" rows={results.bySection.map((s) => ({ key: `section-${s.sectionId}`, label: s.title, f: s }))} />
-        <FigureTable caption="Compliance by service" firstHeader="Service" rows={results.byService.map((s) => ({ key: `service-${s.serviceId}`, label: s.serviceName, f: s }))} />
+        <FigureTable className="nhsuk-table app-report-table" captionClassName="nhsuk-table__caption nhsuk-table__caption--s" caption="Compliance by criterion" firstHeader="Criterion" rows={criterionRows} />
+        <FigureTable className="nhsuk-table app-report-table" captionClassName="nhsuk-table__caption nhsuk-table__caption--s" caption="Compliance by section" firstHeader="Section" rows={results.bySection.map((s) => ({ key: `section-${s.sectionId}`, label: s.title, f: s }))} />
+        <FigureTable className="nhsuk-table app-report-table" captionClassName="nhsuk-table__caption nhsuk-table__caption--s" caption="Compliance by service" firstHeader="Service" rows={results.byService.map((s) => ({ key: `service-${s.serviceId}`, label: s.serviceName, f: s }))} />
       </section>
 
       <section aria-labelledby="action-plan" data-testid="section-actions">

@@ -1,10 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { FigureTable, IntervalCell, Percent, SmallSampleTag } from "~/components/figures";
 import { BackLink, RagTag } from "~/components/ui";
 import { formatDate } from "~/lib/dates";
 import { formatInterval, formatNumerator } from "~/lib/rollup-figures";
-import { formatPercent } from "~/lib/scoring";
 import { SMALL_SAMPLE_THRESHOLD } from "~/lib/statistics";
 import { requireAudit } from "~/models/audits.server";
 import { countModeratedCases } from "~/models/moderation.server";
@@ -31,89 +30,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     /** Case-level answers (the CSV) are for administrators, auditors and reviewers, not managers. */
     canExportAnswers: can(user.role, "viewCases"),
   };
-}
-
-type Fig = Awaited<ReturnType<typeof loader>>["rollup"]["overall"];
-
-function Percent({ f }: { f: Fig }) {
-  return <>{formatPercent(f.percent)}</>;
-}
-
-/** The "Small sample" mark, in words (fewer than 10 applicable cases); nothing when nothing applies. */
-function SmallSampleTag({ f }: { f: Fig }) {
-  if (f.denominator === 0 || !f.smallSample) return null;
-  return (
-    <strong className="nhsuk-tag nhsuk-tag--orange app-small-sample" data-testid="small-sample">
-      Small sample<span className="nhsuk-u-visually-hidden">: {f.applicableCases === 1 ? "1 applicable case" : `${f.applicableCases} applicable cases`}, fewer than {SMALL_SAMPLE_THRESHOLD}</span>
-    </strong>
-  );
-}
-
-/** "95% CI 61.2% to 84.0%" and the small-sample mark. */
-function IntervalCell({ f }: { f: Fig }) {
-  return (
-    <td className="nhsuk-table__cell">
-      {f.denominator === 0 ? (
-        "Not applicable"
-      ) : (
-        <>
-          {formatInterval(f)} <SmallSampleTag f={f} />
-        </>
-      )}
-    </td>
-  );
-}
-
-function FigureCells({ f }: { f: Fig }) {
-  return (
-    <>
-      <td className="nhsuk-table__cell app-table-numeric">
-        <Percent f={f} />
-      </td>
-      <IntervalCell f={f} />
-      <td className="nhsuk-table__cell app-table-numeric">
-        {`${formatNumerator(f.numerator)} / ${f.denominator}`}
-      </td>
-      <td className="nhsuk-table__cell">
-        <RagTag rag={f.rag} />
-      </td>
-      <td className="nhsuk-table__cell app-table-numeric">{f.met}</td>
-      <td className="nhsuk-table__cell app-table-numeric">{f.partial}</td>
-      <td className="nhsuk-table__cell app-table-numeric">{f.notMet}</td>
-      <td className="nhsuk-table__cell app-table-numeric">{f.na}</td>
-    </>
-  );
-}
-
-function FigureTable({ caption, firstHeader, rows }: { caption: string; firstHeader: string; rows: { key: string; label: ReactNode; f: Fig }[] }) {
-  return (
-    <table className="nhsuk-table-responsive nhsuk-table">
-      <caption className="nhsuk-table__caption">{caption}</caption>
-      <thead className="nhsuk-table__head">
-        <tr className="nhsuk-table__row">
-          <th scope="col" className="nhsuk-table__header">{firstHeader}</th>
-          <th scope="col" className="nhsuk-table__header app-table-numeric">Compliance</th>
-          <th scope="col" className="nhsuk-table__header">95% confidence interval</th>
-          <th scope="col" className="nhsuk-table__header app-table-numeric">Numerator / denominator</th>
-          <th scope="col" className="nhsuk-table__header">RAG</th>
-          <th scope="col" className="nhsuk-table__header app-table-numeric">Met</th>
-          <th scope="col" className="nhsuk-table__header app-table-numeric">Partially met</th>
-          <th scope="col" className="nhsuk-table__header app-table-numeric">Not met</th>
-          <th scope="col" className="nhsuk-table__header app-table-numeric">Not applicable</th>
-        </tr>
-      </thead>
-      <tbody className="nhsuk-table__body">
-        {rows.map((r) => (
-          <tr className="nhsuk-table__row" key={r.key} data-row={r.key}>
-            <th scope="row" className="nhsuk-table__cell">
-              {r.label}
-            </th>
-            <FigureCells f={r.f} />
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
 }
 
 type Ranked = Awaited<ReturnType<typeof loader>>["worst"][number];

@@ -1,0 +1,106 @@
+/**
+ * A compliance figure on a page: percentage, 95% interval with the small-sample mark,
+ * numerator / denominator, RAG in words and the counts. The results page and the printable
+ * report show figures with these, so the two can never differ.
+ */
+import type { ReactNode } from "react";
+import { RagTag } from "~/components/ui";
+import { formatInterval, formatNumerator, type FigureWithConfidence } from "~/lib/rollup-figures";
+import { formatPercent } from "~/lib/scoring";
+import { SMALL_SAMPLE_THRESHOLD } from "~/lib/statistics";
+
+type Fig = Pick<FigureWithConfidence, "percent" | "denominator" | "numerator" | "rag" | "met" | "partial" | "notMet" | "na" | "ciLow" | "ciHigh" | "smallSample" | "applicableCases">;
+
+export function Percent({ f }: { f: Fig }) {
+  return <>{formatPercent(f.percent)}</>;
+}
+
+/** The "Small sample" mark, in words (fewer than 10 applicable cases); nothing when nothing applies. */
+export function SmallSampleTag({ f }: { f: Fig }) {
+  if (f.denominator === 0 || !f.smallSample) return null;
+  return (
+    <strong className="nhsuk-tag nhsuk-tag--orange app-small-sample" data-testid="small-sample">
+      Small sample<span className="nhsuk-u-visually-hidden">: {f.applicableCases === 1 ? "1 applicable case" : `${f.applicableCases} applicable cases`}, fewer than {SMALL_SAMPLE_THRESHOLD}</span>
+    </strong>
+  );
+}
+
+/** "95% CI 61.2% to 84.0%" and the small-sample mark. */
+export function IntervalCell({ f }: { f: Fig }) {
+  return (
+    <td className="nhsuk-table__cell">
+      {f.denominator === 0 ? (
+        "Not applicable"
+      ) : (
+        <>
+          {formatInterval(f)} <SmallSampleTag f={f} />
+        </>
+      )}
+    </td>
+  );
+}
+
+export function FigureCells({ f }: { f: Fig }) {
+  return (
+    <>
+      <td className="nhsuk-table__cell app-table-numeric">
+        <Percent f={f} />
+      </td>
+      <IntervalCell f={f} />
+      <td className="nhsuk-table__cell app-table-numeric">
+        {`${formatNumerator(f.numerator)} / ${f.denominator}`}
+      </td>
+      <td className="nhsuk-table__cell">
+        <RagTag rag={f.rag} />
+      </td>
+      <td className="nhsuk-table__cell app-table-numeric">{f.met}</td>
+      <td className="nhsuk-table__cell app-table-numeric">{f.partial}</td>
+      <td className="nhsuk-table__cell app-table-numeric">{f.notMet}</td>
+      <td className="nhsuk-table__cell app-table-numeric">{f.na}</td>
+    </>
+  );
+}
+
+export function FigureTable({
+  caption,
+  firstHeader,
+  rows,
+  className = "nhsuk-table-responsive nhsuk-table",
+  captionClassName = "nhsuk-table__caption",
+}: {
+  caption: string;
+  firstHeader: string;
+  rows: { key: string; label: ReactNode; f: Fig }[];
+  className?: string;
+  captionClassName?: string;
+}) {
+  return (
+    <table className={className}>
+      <caption className={captionClassName}>{caption}</caption>
+      <thead className="nhsuk-table__head">
+        <tr className="nhsuk-table__row">
+          <th scope="col" className="nhsuk-table__header">{firstHeader}</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Compliance</th>
+          <th scope="col" className="nhsuk-table__header">95% confidence interval</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Numerator / denominator</th>
+          <th scope="col" className="nhsuk-table__header">RAG</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Met</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Partially met</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Not met</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Not applicable</th>
+        </tr>
+      </thead>
+      <tbody className="nhsuk-table__body">
+        {rows.map((r) => (
+          <tr className="nhsuk-table__row" key={r.key} data-row={r.key}>
+            <th scope="row" className="nhsuk-table__cell">
+              {r.label}
+            </th>
+            <FigureCells f={r.f} />
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
