@@ -19,6 +19,8 @@ Commands:
   audit-summary      print an audit's compliance figures: audit-summary <id> [--json]
   import-results     make a completed audit from historical results and print its id: import-results <file.csv>
                      --template <key>@<version> --title "<title>" --period <start>..<end> [--create-missing --provider "<name>"]
+  demo               load a fictional trust with two years of audits: demo [--seed <text>] [--user <email>];
+                     remove it again: demo --remove
 `;
 
 /** Migrate and load templates; print the problems and return false when start-up must stop. */
@@ -77,6 +79,12 @@ async function main(argv: string[]): Promise<number> {
     case "import-results": {
       const { importResultsCommand } = await import("./import-results");
       const code = await importResultsCommand(rest);
+      await closeDb();
+      return code;
+    }
+    case "demo": {
+      const { demoCommand } = await import("./demo");
+      const code = await demoCommand(rest);
       await closeDb();
       return code;
     }
