@@ -14,6 +14,7 @@
  * Date-rule criteria are decided by the app from the case's dates, which are generated in time
  * or late with the service's current likelihood of meeting the standard.
  */
+import { UserInputError } from "~/utils/validation.server";
 import { isAnswer, type Answer } from "~/lib/answers";
 import { evaluateApplicability } from "~/lib/applicability";
 import { addDays, addMonthsClamped, compareIso, todayInLondon } from "~/lib/dates";
@@ -44,7 +45,7 @@ export type DemoOptions = {
 export type DemoCounts = { providers: number; services: number; teams: number; audits: number; cases: number; answers: number };
 
 /** Thrown when demonstration data is already loaded (loading twice would duplicate it). */
-export class DemoDataExistsError extends Error {
+export class DemoDataExistsError extends UserInputError {
   constructor() {
     super("Demonstration data is already loaded. Remove it first with: npm run cli -- demo --remove");
   }
@@ -458,7 +459,7 @@ export async function removeDemoData(db: Db, actor: NonNullable<Actor>): Promise
       if (demoAudits.length) otherCases = otherCases.where("audit_id", "not in", demoAudits);
       const blocking = [...new Set([...otherAudits, ...(await otherCases.execute()).map((c) => c.audit_id)])].sort((a, b) => a - b);
       if (blocking.length) {
-        throw new Error(
+        throw new UserInputError(
           `The demonstration data was not removed: ${blocking.length === 1 ? "audit" : "audits"} ${blocking.join(", ")} ${blocking.length === 1 ? "is" : "are"} not demonstration data but ${blocking.length === 1 ? "uses" : "use"} a demonstration service. Delete ${blocking.length === 1 ? "it" : "them"} or move ${blocking.length === 1 ? "its" : "their"} cases first`,
         );
       }

@@ -13,6 +13,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       organisation: can(user.role, "manageOrganisation"),
       auditLog: can(user.role, "readAuditLog"),
       settings: can(user.role, "manageSettings"),
+      demo: can(user.role, "manageOrganisation"),
       apiTokens: can(user.role, "manageApiTokens"),
     },
   };
@@ -50,6 +51,9 @@ export default function AdminHome() {
         )}
         {links.apiTokens && (
           <Card to="/admin/api-tokens" title="API tokens" description="Let Power BI or Excel read audits, summaries and trends: create and revoke tokens for the JSON API." />
+        )}
+        {links.demo && (
+          <Card to="/admin/demo" title="Demonstration data" description="Load a fictional trust with two years of audits to see the results and trends at once, and remove it in one step." />
         )}
         {links.auditLog && <Card to="/admin/audit-log" title="Audit log" description="Who did what and when: sign-ins, changes to users, the organisation and audits." />}
       </ul>
