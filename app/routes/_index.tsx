@@ -23,6 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function Home() {
   const { name, role, links } = useLoaderData<typeof loader>();
   const cards = [
+    { show: true, to: "/dashboard", title: "Dashboard", description: "Latest compliance by service and template, with trends and changes since the last cycle." },
     { show: links.audits, to: "/audits", title: "Audits", description: "See audits, their progress and results." },
     { show: links.newAudit, to: "/audits/new", title: "Start an audit", description: "Choose a template, the services in scope and the period." },
     { show: links.admin, to: "/admin", title: "Administration", description: "Users, providers, services, teams and the audit log." },
