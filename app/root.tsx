@@ -34,6 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 function Header({ user }: { user: Awaited<ReturnType<typeof loader>>["user"] }) {
   const nav: { to: string; label: string }[] = [];
   if (user) {
+    nav.push({ to: "/dashboard", label: "Dashboard" });
     nav.push({ to: "/audits", label: "Audits" });
     if (can(user.role, "editCases")) nav.push({ to: "/my-cases", label: "My cases" });
     if (can(user.role, "reviewQuality")) nav.push({ to: "/reviews", label: "IHA reviews" });

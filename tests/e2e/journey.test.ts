@@ -772,5 +772,13 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
     expect(await page.locator('svg[role="img"]').count()).toBeGreaterThan(0);
     await page.getByText(/Fewer than 12 points/).first().waitFor();
     await checkPage(manager, "trends with SPC charts");
+
+    // The manager's dashboard: the latest audit per service, with its figure and drill-down.
+    await page.getByRole("navigation", { name: "Menu" }).getByRole("link", { name: "Dashboard" }).click();
+    await heading(page, /Dashboard/);
+    const row = page.getByRole("row").filter({ hasText: SERVICE }).first();
+    await row.waitFor();
+    expect(await row.innerText()).toContain("95.7%");
+    await checkPage(manager, "dashboard (manager)");
   });
 });
