@@ -88,6 +88,39 @@ export interface AuditTable {
   reaudit_of: number | null;
   /** When a re-audit of this audit is due (ISO date). */
   reaudit_due: string | null;
+  /** When the stored results of this complete or closed audit were computed; null = none stored. */
+  results_at: Generated<string | null>;
+}
+
+/** The tallies stored for one group of a finished audit's answers (see result_cells, result_criteria). */
+interface ResultCounts {
+  met: number;
+  partial: number;
+  not_met: number;
+  na: number;
+  unanswered: number;
+  /** met + partial credit × partial. */
+  numerator: number;
+}
+
+/** A complete or closed audit's answers tallied per service × team × case type (derived data). */
+export interface ResultCellTable extends ResultCounts {
+  id: Generated<number>;
+  audit_id: number;
+  service_id: number;
+  team_id: number | null;
+  case_type: string;
+  cases: number;
+  /** Cases with at least one criterion met, partially met or not met. */
+  applicable_cases: number;
+}
+
+/** A complete or closed audit's answers tallied per service × criterion (derived data). */
+export interface ResultCriterionTable extends ResultCounts {
+  id: Generated<number>;
+  audit_id: number;
+  service_id: number;
+  criterion_id: string;
 }
 
 export interface AuditServiceTable {
@@ -299,6 +332,8 @@ export interface Database {
   action_services: ActionServiceTable;
   no_action_reasons: NoActionReasonTable;
   api_tokens: ApiTokenTable;
+  result_cells: ResultCellTable;
+  result_criteria: ResultCriterionTable;
 }
 
 export type User = Selectable<UserTable>;

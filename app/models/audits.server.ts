@@ -11,6 +11,7 @@ import { nowIso } from "~/utils/time.server";
 import { auditProgress } from "./results.server";
 import { auditSettings, currentSettings } from "./settings.server";
 import { getTemplateVersion } from "./templates.server";
+import { refreshAuditResults } from "./stored-results.server";
 
 /** A crafted or stale id (template version, service) in an audit form. */
 export class InvalidReferenceError extends UserInputError {
@@ -268,6 +269,7 @@ export async function completeAudit(db: Db, actor: NonNullable<Actor>, audit: Au
       .where("id", "=", audit.id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    await refreshAuditResults(trx, audit.id);
     await logEvent(trx, {
       actor,
       action: "complete",
@@ -292,6 +294,7 @@ export async function reopenAudit(db: Db, actor: NonNullable<Actor>, auditId: nu
       .where("id", "=", auditId)
       .returningAll()
       .executeTakeFirstOrThrow();
+    await refreshAuditResults(trx, auditId);
     await logEvent(trx, {
       actor,
       action: "reopen",

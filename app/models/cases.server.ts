@@ -165,7 +165,7 @@ export async function listCasesForScoring(db: Db, auditId: number) {
     .selectFrom("cases")
     .innerJoin("services", "services.id", "cases.service_id")
     .leftJoin("teams", "teams.id", "cases.team_id")
-    .select(["cases.id", "cases.case_ref", "cases.service_id", "cases.case_type", "cases.fields", "cases.assigned_to", "services.name as service_name", "teams.name as team_name"])
+    .select(["cases.id", "cases.case_ref", "cases.service_id", "cases.team_id", "cases.case_type", "cases.fields", "cases.assigned_to", "services.name as service_name", "teams.name as team_name"])
     .where("cases.audit_id", "=", auditId)
     .where("cases.in_sample", "=", 1)
     .where("cases.excluded_at", "is", null)
@@ -217,6 +217,7 @@ export async function listCasesForScoring(db: Db, auditId: number) {
     id: c.id,
     caseRef: c.case_ref,
     caseType: c.case_type,
+    teamId: c.team_id,
     teamName: c.team_name,
     serviceId: c.service_id,
     serviceName: c.service_name,

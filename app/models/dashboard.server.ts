@@ -1,39 +1,33 @@
 /**
- * The manager's home and cross-audit roll-ups (issue #5).
+ * The manager's home and cross-audit roll-ups (issue #5). Both read the tallies stored for each
+ * complete or closed audit (app/models/stored-results.server.ts), so a request sums a few rows
+ * per audit and group instead of scoring every stored answer.
  *
  * - `dashboardData(db, today)`: for each template (by key, across versions) and each service
  *   in scope of its complete or closed audits, the latest audit's compliance for that service,
- *   the SPC variation icon of the service's series and the change since the previous cycle.
- *   Each audit is scored once (all its services at once, by the one scoring module), rather
- *   than once per service as `templateTrends(db, key, { serviceId })` does; the series and icon
- *   are the same (the test compares them).
+ *   the SPC variation icon of the service's series and the change since the previous cycle
+ *   (the same series and icon as `templateTrends(db, key, { serviceId })`; the test compares them).
  * - `pooledResults(db, filters)`: compliance across complete or closed audits grouped by
  *   provider, service or team, pooling every case × criterion answer, each audit scored with
  *   its own pinned template (and so its own partial credit).
  */
-import type { Answer } from "~/lib/answers";
+import { addCounts, emptyCounts, figureOf, type Counts } from "~/lib/result-cells";
 import {
   withConfidence,
   type FigureWithConfidence,
 } from "~/lib/rollup-figures";
-import {
-  caseAnswers,
-  ragFor,
-  rollUp,
-  type Figure,
-  type Rag,
-  type RagThresholds,
-} from "~/lib/scoring";
+import type { Figure, RagThresholds } from "~/lib/scoring";
 import { VARIATION_ICONS, xmr, type Variation } from "~/lib/spc";
 import { orderCycles } from "~/lib/trend-series";
 import type { Db } from "~/utils/db.server";
-import { listCasesForScoring } from "./cases.server";
-import { auditAsOf } from "./results.server";
-import { auditSettings } from "./settings.server";
+import {
+  ensureStoredResults,
+  FINISHED,
+  storedCells,
+} from "./stored-results.server";
 import { getTemplateVersion } from "./templates.server";
 import { latestTemplateVersion } from "./trends.server";
 
-const DONE = ["complete", "closed"] as const;
 
 /** RAG thresholds used when a pooled figure mixes templates. */
 export const DEFAULT_RAG: RagThresholds = { green: 90, amber: 75 };
@@ -46,7 +40,6 @@ type DoneAudit = {
   periodStart: string;
   periodEnd: string;
   completedAt: string | null;
-  settings: string | null;
 };
 
 /** Complete or closed audits (optionally only those completed on or before `today`), in cycle order. */
@@ -75,9 +68,10 @@ async function doneAudits(
       "audits.period_start",
       "audits.period_end",
       "audits.completed_at",
-      "audits.settings",
+      "audits.status",
+      "audits.results_at",
     ])
-    .where("audits.status", "in", DONE);
+    .where("audits.status", "in", FINISHED);
   if (key) q = q.where("tv.key", "=", key);
   if (from) q = q.where("audits.period_end", ">=", from);
   if (to) q = q.where("audits.period_end", "<=", to);
@@ -92,11 +86,13 @@ async function doneAudits(
       periodStart: r.period_start,
       periodEnd: r.period_end,
       completedAt: r.completed_at,
-      settings: r.settings,
+      status: r.status,
+      resultsAt: r.results_at,
     }))
     .filter(
       (a) => !today || !a.completedAt || a.completedAt.slice(0, 10) <= today
     );
+  await ensureStoredResults(db, audits);
   return orderCycles(audits);
 }
 
@@ -182,17 +178,18 @@ export async function dashboardData(
     string,
     Map<number, { name: string; providerName: string; points: Point[] }>
   >();
+  const byAuditService = new Map<string, Counts>();
+  for (const cell of await storedCells(
+    db,
+    audits.map((a) => a.id)
+  )) {
+    const k = `${cell.auditId}|${cell.serviceId}`;
+    byAuditService.set(k, addCounts(byAuditService.get(k) ?? emptyCounts(), cell));
+  }
   for (const audit of audits) {
     const tv = await template(audit.templateVersionId);
     if (!tv) continue;
-    const cases = await listCasesForScoring(db, audit.id);
-    const rollup = rollUp(
-      tv.template,
-      cases,
-      auditAsOf({ completed_at: audit.completedAt }),
-      auditSettings(audit)
-    );
-    const byService = new Map(rollup.byService.map((s) => [s.serviceId, s]));
+    const t = tv.template;
     const byKey = series.get(audit.key) ?? new Map();
     series.set(audit.key, byKey);
     for (const s of scopeOf.get(audit.id) ?? []) {
@@ -201,7 +198,8 @@ export async function dashboardData(
         providerName: s.providerName,
         points: [],
       };
-      const f = byService.get(s.id);
+      const counts = byAuditService.get(`${audit.id}|${s.id}`);
+      const f = counts ? figureOf(counts, t.rag, t.partialCredit) : null;
       entry.points.push({
         audit,
         figure: f
@@ -322,9 +320,6 @@ export type ResultsRow = FigureWithConfidence & {
   thresholds: RagThresholds;
 };
 
-const applicable = (a: Answer | null) =>
-  a === "met" || a === "partial" || a === "not_met";
-
 /** The choices for the filters: templates with complete or closed audits, and case types used. */
 export async function resultsFilterOptions(db: Db) {
   const templates = await db
@@ -332,7 +327,7 @@ export async function resultsFilterOptions(db: Db) {
     .innerJoin("template_versions as tv", "tv.id", "audits.template_version_id")
     .select(["tv.key"])
     .distinct()
-    .where("audits.status", "in", DONE)
+    .where("audits.status", "in", FINISHED)
     .orderBy("tv.key")
     .execute();
   const withTitles = [];
@@ -346,7 +341,7 @@ export async function resultsFilterOptions(db: Db) {
     .innerJoin("audits", "audits.id", "cases.audit_id")
     .select("cases.case_type")
     .distinct()
-    .where("audits.status", "in", DONE)
+    .where("audits.status", "in", FINISHED)
     .orderBy("cases.case_type")
     .execute();
   return {
@@ -370,58 +365,36 @@ export async function pooledResults(
     to: filters.to,
   });
   const template = templateCache(db);
-  const where = new Map<
-    number,
-    {
-      teamId: number | null;
-      teamName: string | null;
-      serviceId: number;
-      serviceName: string;
-      providerId: number;
-      providerName: string;
-    }
-  >();
-  if (audits.length) {
-    const rows = await db
-      .selectFrom("cases")
-      .innerJoin("services", "services.id", "cases.service_id")
-      .innerJoin("providers", "providers.id", "services.provider_id")
-      .leftJoin("teams", "teams.id", "cases.team_id")
-      .select([
-        "cases.id",
-        "cases.team_id",
-        "teams.name as team_name",
-        "services.id as service_id",
-        "services.name as service_name",
-        "providers.id as provider_id",
-        "providers.name as provider_name",
-      ])
-      .where(
-        "cases.audit_id",
-        "in",
-        audits.map((a) => a.id)
-      )
-      .execute();
-    for (const r of rows)
-      where.set(r.id, {
-        teamId: r.team_id,
-        teamName: r.team_name,
-        serviceId: r.service_id,
-        serviceName: r.service_name,
-        providerId: r.provider_id,
-        providerName: r.provider_name,
-      });
-  }
+  const cells = (await storedCells(
+    db,
+    audits.map((a) => a.id)
+  )).filter((c) => !filters.caseType || c.caseType === filters.caseType);
+  const services = new Map(
+    (
+      await db
+        .selectFrom("services")
+        .innerJoin("providers", "providers.id", "services.provider_id")
+        .select([
+          "services.id",
+          "services.name",
+          "providers.id as providerId",
+          "providers.name as providerName",
+        ])
+        .execute()
+    ).map((s) => [s.id, s])
+  );
+  const teams = new Map(
+    (await db.selectFrom("teams").select(["id", "name"]).execute()).map(
+      (t) => [t.id, t.name]
+    )
+  );
+  const cellsOf = new Map<number, typeof cells>();
+  for (const c of cells)
+    cellsOf.set(c.auditId, [...(cellsOf.get(c.auditId) ?? []), c]);
 
-  type Acc = {
+  type Acc = Counts & {
     label: string;
     context: string | null;
-    met: number;
-    partial: number;
-    notMet: number;
-    na: number;
-    unanswered: number;
-    numerator: number;
     cases: number;
     applicableCases: number;
     audits: Set<number>;
@@ -433,39 +406,29 @@ export async function pooledResults(
     const tv = await template(audit.templateVersionId);
     if (!tv) continue;
     const t = tv.template;
-    const asOf = auditAsOf({ completed_at: audit.completedAt });
-    const settings = auditSettings(audit);
-    const cases = (await listCasesForScoring(db, audit.id)).filter(
-      (c) => !filters.caseType || c.caseType === filters.caseType
-    );
-    for (const c of cases) {
-      const w = where.get(c.id);
-      if (!w) continue;
+    for (const c of cellsOf.get(audit.id) ?? []) {
+      const s = services.get(c.serviceId);
+      if (!s) continue;
       const [groupId, label, context] =
         filters.groupBy === "provider"
-          ? [`p${w.providerId}`, w.providerName, null]
+          ? [`p${s.providerId}`, s.providerName, null]
           : filters.groupBy === "service"
-          ? [`s${w.serviceId}`, w.serviceName, w.providerName]
-          : w.teamId === null
+          ? [`s${s.id}`, s.name, s.providerName]
+          : c.teamId === null
           ? [
-              `s${w.serviceId}-none`,
+              `s${s.id}-none`,
               "No team recorded",
-              `${w.serviceName} (${w.providerName})`,
+              `${s.name} (${s.providerName})`,
             ]
           : [
-              `t${w.teamId}`,
-              w.teamName ?? "",
-              `${w.serviceName} (${w.providerName})`,
+              `t${c.teamId}`,
+              teams.get(c.teamId) ?? "",
+              `${s.name} (${s.providerName})`,
             ];
       const g: Acc = groups.get(groupId) ?? {
         label,
         context,
-        met: 0,
-        partial: 0,
-        notMet: 0,
-        na: 0,
-        unanswered: 0,
-        numerator: 0,
+        ...emptyCounts(),
         cases: 0,
         applicableCases: 0,
         audits: new Set(),
@@ -473,42 +436,19 @@ export async function pooledResults(
         lastThresholds: t.rag,
       };
       groups.set(groupId, g);
-      g.cases += 1;
+      addCounts(g, c);
+      g.cases += c.cases;
+      g.applicableCases += c.applicableCases;
       g.audits.add(audit.id);
       g.keys.add(audit.key);
       g.lastThresholds = t.rag; // audits are in cycle order: the latest audit's thresholds
-      let any = false;
-      for (const a of Object.values(caseAnswers(t, c, asOf, settings))) {
-        if (a.answer === "met") g.met += 1;
-        else if (a.answer === "partial") g.partial += 1;
-        else if (a.answer === "not_met") g.notMet += 1;
-        else if (a.answer === "na") g.na += 1;
-        else g.unanswered += 1;
-        if (a.answer === "met") g.numerator += 1;
-        if (a.answer === "partial") g.numerator += t.partialCredit;
-        if (applicable(a.answer)) any = true;
-      }
-      if (any) g.applicableCases += 1;
     }
   }
 
   const rows: ResultsRow[] = [...groups.entries()].map(([groupId, g]) => {
     const mixedTemplates = g.keys.size > 1;
     const thresholds = mixedTemplates ? DEFAULT_RAG : g.lastThresholds;
-    const denominator = g.met + g.partial + g.notMet;
-    const percent =
-      denominator === 0 ? null : (100 * g.numerator) / denominator;
-    const figure: Figure = {
-      met: g.met,
-      partial: g.partial,
-      notMet: g.notMet,
-      na: g.na,
-      unanswered: g.unanswered,
-      numerator: g.numerator,
-      denominator,
-      percent,
-      rag: ragFor(percent, thresholds) as Rag | null,
-    };
+    const figure = figureOf(g, thresholds);
     return {
       ...withConfidence(figure, g.applicableCases),
       groupId,

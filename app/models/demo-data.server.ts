@@ -26,6 +26,7 @@ import { nowIso } from "~/utils/time.server";
 import { currentSettings } from "./settings.server";
 import { loadTemplates, type TemplateVersion } from "./templates.server";
 import { latestTemplateVersion } from "./trends.server";
+import { refreshAuditResults } from "./stored-results.server";
 
 export const DEMO_PROVIDER_SUFFIX = " (demonstration data)";
 export const DEMO_AUDIT_PREFIX = "[Demo] ";
@@ -411,6 +412,7 @@ export async function generateDemoData(db: Db, actor: NonNullable<Actor>, option
           p.answers.map((a) => ({ case_id: ids.get(p.ref)!, ...a, answered_by: actor.id, answered_at: now, detail: null, override_reason: null, changed_reason: null })),
         );
         await insertChunks(answerRows, (chunk) => trx.insertInto("answers").values(chunk).execute());
+        await refreshAuditResults(trx, audit.id);
         counts.cases += caseRows.length;
         counts.answers += answerRows.length;
       }

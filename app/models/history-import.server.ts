@@ -32,6 +32,7 @@ import { getAudit, type AuditWithTemplate } from "./audits.server";
 import { analyseCaseList, type CaseListTable, type ColumnMapping } from "./case-import.server";
 import { currentSettings } from "./settings.server";
 import { getTemplateVersionByKey, type TemplateVersion } from "./templates.server";
+import { refreshAuditResults } from "./stored-results.server";
 
 /** The reason stored with a date-rule criterion's imported answer (in agreed_answers) and with an override. */
 export const IMPORTED_REASON = "Imported historical result";
@@ -383,6 +384,7 @@ export async function importHistoricalResults(
         .filter((a) => criteria.get(a.criterionId)!.rule)
         .map((a) => ({ case_id: caseIds.get(a.group)!, criterion_id: a.criterionId, answer: a.answer, reason: IMPORTED_REASON, settled_by: actor.id, settled_at: now }));
       for (let i = 0; i < agreedRows.length; i += 200) await trx.insertInto("agreed_answers").values(agreedRows.slice(i, i + 200)).execute();
+      await refreshAuditResults(trx, audit.id);
 
       const created = { provider: createdProvider, services: createdServices, teams: createdTeams };
       await logEvent(trx, {

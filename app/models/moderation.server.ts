@@ -35,6 +35,7 @@ import { nowIso } from "~/utils/time.server";
 import { UserInputError } from "~/utils/validation.server";
 import type { AuditWithTemplate } from "./audits.server";
 import { auditAsOf, auditProgress } from "./results.server";
+import { refreshAuditResults } from "./stored-results.server";
 
 /** Whether an audit's cases can be chosen, scored again and settled now. */
 export function canModerate(status: AuditStatus): boolean {
@@ -436,6 +437,7 @@ export async function settleDisagreement(
       .values({ case_id: input.caseId, criterion_id: criterion.id, ...row, settled_by: actor.id, settled_at: now })
       .onConflict((oc) => oc.columns(["case_id", "criterion_id"]).doUpdateSet({ ...row, settled_by: actor.id, settled_at: now }))
       .execute();
+    await refreshAuditResults(trx, audit.id);
     await logEvent(trx, {
       actor,
       action: before ? "update" : "settle",

@@ -1,17 +1,14 @@
 /**
  * Trends for a template: each complete or closed audit of any of its versions is one point
- * (ordered by period end), scored by the one scoring module as of its completion with its pinned
- * settings, then charted by app/lib/trend-series.ts (XmR, MDC rules and icons).
+ * (ordered by period end), with the figures stored when it was finished (scored by the one
+ * scoring module as of its completion with its pinned settings; app/models/stored-results.server.ts),
+ * then charted by app/lib/trend-series.ts (XmR, MDC rules and icons).
  */
+import { addCounts, emptyCounts, figureOf, type Counts } from "~/lib/result-cells";
 import { buildTrends, type Cycle } from "~/lib/trend-series";
-import { rollUp } from "~/lib/scoring";
 import type { Db } from "~/utils/db.server";
-import { listCasesForScoring } from "./cases.server";
-import { auditAsOf } from "./results.server";
-import { auditSettings } from "./settings.server";
+import { ensureStoredResults, FINISHED, storedCriteria } from "./stored-results.server";
 import { getTemplateVersion, listTemplateVersions } from "./templates.server";
-
-const TREND_STATUSES = ["complete", "closed"] as const;
 
 /** The latest version of a template by key, or undefined. */
 export async function latestTemplateVersion(db: Db, key: string) {
@@ -30,7 +27,7 @@ export async function listTrendServices(db: Db, key: string) {
     .select(["services.id", "services.name", "providers.name as providerName"])
     .distinct()
     .where("tv.key", "=", key)
-    .where("audits.status", "in", TREND_STATUSES)
+    .where("audits.status", "in", FINISHED)
     .orderBy("services.name")
     .orderBy("providers.name")
     .orderBy("services.id")
@@ -39,35 +36,51 @@ export async function listTrendServices(db: Db, key: string) {
 
 /**
  * Every cycle of the template (optionally only the cases of one service, and only the audits
- * with that service in scope), with its overall and per-criterion figures.
+ * with that service in scope), with its overall and per-criterion figures, summed from the
+ * audits' stored results rather than rescored from their answers.
  */
 export async function listTrendCycles(db: Db, key: string, { serviceId = null }: { serviceId?: number | null } = {}): Promise<Cycle[]> {
   let query = db
     .selectFrom("audits")
     .innerJoin("template_versions as tv", "tv.id", "audits.template_version_id")
-    .select(["audits.id", "audits.title", "audits.period_start", "audits.period_end", "audits.completed_at", "audits.settings", "audits.template_version_id", "tv.version"])
+    .select(["audits.id", "audits.title", "audits.status", "audits.results_at", "audits.period_start", "audits.period_end", "audits.template_version_id", "tv.version"])
     .where("tv.key", "=", key)
-    .where("audits.status", "in", TREND_STATUSES);
+    .where("audits.status", "in", FINISHED);
   if (serviceId !== null) {
     query = query.where((eb) =>
       eb.exists(eb.selectFrom("audit_services").select("audit_services.audit_id").whereRef("audit_services.audit_id", "=", "audits.id").where("audit_services.service_id", "=", serviceId)),
     );
   }
   const audits = await query.orderBy("audits.period_end").orderBy("audits.period_start").orderBy("audits.id").execute();
+  await ensureStoredResults(db, audits.map((a) => ({ id: a.id, status: a.status, resultsAt: a.results_at })));
+  const byAudit = new Map<number, Map<string, Counts>>();
+  for (const row of await storedCriteria(db, audits.map((a) => a.id), serviceId)) {
+    const criteria = byAudit.get(row.auditId) ?? new Map<string, Counts>();
+    byAudit.set(row.auditId, criteria);
+    criteria.set(row.criterionId, addCounts(criteria.get(row.criterionId) ?? emptyCounts(), row));
+  }
   const cycles: Cycle[] = [];
   for (const audit of audits) {
     const tv = await getTemplateVersion(db, audit.template_version_id);
     if (!tv) continue;
-    const cases = (await listCasesForScoring(db, audit.id)).filter((c) => serviceId === null || c.serviceId === serviceId);
-    const rollup = rollUp(tv.template, cases, auditAsOf(audit), auditSettings(audit));
+    const t = tv.template;
+    const stored = byAudit.get(audit.id);
+    const all = emptyCounts();
+    const criteria = t.sections.flatMap((s) =>
+      s.criteria.map((c) => {
+        const counts = stored?.get(c.id) ?? emptyCounts();
+        addCounts(all, counts);
+        return { ...figureOf(counts, t.rag, t.partialCredit), criterionId: c.id, question: c.question };
+      }),
+    );
     cycles.push({
       auditId: audit.id,
       title: audit.title,
       periodStart: audit.period_start,
       periodEnd: audit.period_end,
       templateVersion: audit.version,
-      overall: rollup.overall,
-      criteria: rollup.byCriterion,
+      overall: figureOf(all, t.rag, t.partialCredit),
+      criteria,
     });
   }
   return cycles;

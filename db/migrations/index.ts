@@ -4,6 +4,7 @@ import * as templateLibrary from "./20261123T1400-template-library";
 import * as caseLists from "./20261123T1600-case-lists";
 import * as qualityAssurance from "./20261123T1700-quality-assurance";
 import * as apiTokens from "./20261123T1800-api-tokens";
+import * as storedResults from "./20261123T1900-stored-results";
 
 /** In-code migration list: works inside the Remix server bundle and under tsx alike. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   "20261123T1600-case-lists": caseLists,
   "20261123T1700-quality-assurance": qualityAssurance,
   "20261123T1800-api-tokens": apiTokens,
+  "20261123T1900-stored-results": storedResults,
 };

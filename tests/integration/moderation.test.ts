@@ -13,6 +13,7 @@ import * as casePage from "~/routes/audits.$auditId.cases.$caseId._index";
 import * as moderation from "~/routes/audits.$auditId.moderation._index";
 import * as moderateCase from "~/routes/audits.$auditId.moderation.$caseId";
 import * as results from "~/routes/audits.$auditId.results";
+import { templateTrends } from "~/models/trends.server";
 import type { Db } from "~/utils/db.server";
 import { callAction, callLoader, useTempDb } from "./helpers";
 import { addCaseByHand, createAudit, postAnswers, setUpWorld, type World } from "./sample-fixtures";
@@ -301,6 +302,8 @@ describe("blind second scoring, agreement and settling", () => {
     const resultsBefore = await callLoader(results.loader, `/audits/${auditId}/results`, { cookie: w.users.manager.cookie, params: p(auditId) });
     const xBefore = resultsBefore.data.rollup.byCriterion.find((c: { criterionId: string }) => c.criterionId === X);
     expect(xBefore).toMatchObject({ met: 2, notMet: 2, percent: 50 });
+    const trendPoint = async () => (await templateTrends(db, w.template.key))!.criteria.find((s) => s.criterionId === X)!.points.find((pt) => pt.auditId === auditId);
+    expect(await trendPoint()).toMatchObject({ met: 2, notMet: 2, percent: 50 });
 
     const noReason = await post(auditId, { intent: "settle", caseId: String(ids.B), criterionId: X, [`agreed.${key}.answer`]: "not_met", [`agreed.${key}.reason`]: "  " });
     expect(noReason.status).toBe(400);
@@ -333,6 +336,8 @@ describe("blind second scoring, agreement and settling", () => {
     const resultsAfter = await callLoader(results.loader, `/audits/${auditId}/results`, { cookie: w.users.manager.cookie, params: p(auditId) });
     const xAfter = resultsAfter.data.rollup.byCriterion.find((c: { criterionId: string }) => c.criterionId === X);
     expect(xAfter).toMatchObject({ met: 1, notMet: 3, percent: 25 });
+    // So do the figures stored for the finished audit (trends, dashboard), refreshed by the settlement.
+    expect(await trendPoint()).toMatchObject({ met: 1, notMet: 3, percent: 25 });
 
     // The comparison itself is unchanged, and shows the settlement.
     const page = await overview(auditId);

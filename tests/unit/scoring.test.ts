@@ -9,7 +9,9 @@ import {
   rollUp,
   tally,
   type CaseForScoring,
+  type Figure,
 } from "~/lib/scoring";
+import { addCounts, emptyCounts, figureOf, tallyAudit, type Counts } from "~/lib/result-cells";
 import { TemplateSchema, type TemplateInput } from "~/schemas/template";
 
 const RAG = { green: 90, amber: 75 };
@@ -294,5 +296,42 @@ describe("rollUp (hand-computed)", () => {
     expect(r.overall).toMatchObject({ denominator: 0, percent: null, rag: null });
     expect(r.byService).toEqual([]);
     expect(r.byCriterion).toHaveLength(4);
+  });
+});
+
+describe("tallyAudit (the tallies stored for a finished audit)", () => {
+  const template = makeTemplate(0.5);
+  // Case 1: met 2, partial 1, na 1. Case 2: met 2, not met 1, unanswered 1.
+  // Case 3: partial 1, not met 1, unanswered 2. Case 4: nothing applicable (na 2, unanswered 2).
+  const withPlace = [
+    { ...cases[0], teamId: null, caseType: "lac" },
+    { ...cases[1], teamId: 7, caseType: "lac" },
+    { ...cases[2], teamId: null, caseType: "care-leaver" },
+    { id: 4, serviceId: 2, serviceName: "Alpha Community", fields: {}, answers: { voice: "na", plan: "na" }, teamId: 7, caseType: "lac" },
+  ] satisfies (CaseForScoring & { teamId: number | null; caseType: string })[];
+  const { cells, criteria } = tallyAudit(template, withPlace, ASOF);
+
+  it("tallies each service × team × case type, counting cases and cases with anything applicable", () => {
+    expect(cells).toEqual([
+      { serviceId: 1, teamId: null, caseType: "lac", cases: 1, applicableCases: 1, met: 2, partial: 1, notMet: 0, na: 1, unanswered: 0, numerator: 2.5 },
+      { serviceId: 2, teamId: 7, caseType: "lac", cases: 2, applicableCases: 1, met: 2, partial: 0, notMet: 1, na: 2, unanswered: 3, numerator: 2 },
+      { serviceId: 2, teamId: null, caseType: "care-leaver", cases: 1, applicableCases: 1, met: 0, partial: 1, notMet: 1, na: 0, unanswered: 2, numerator: 0.5 },
+    ]);
+  });
+
+  it("tallies every criterion for every service with cases, zero where nothing was answered", () => {
+    expect(criteria).toHaveLength(8);
+    expect(criteria.find((c) => c.serviceId === 1 && c.criterionId === "plan")).toEqual({ serviceId: 1, criterionId: "plan", met: 0, partial: 0, notMet: 0, na: 1, unanswered: 0, numerator: 0 });
+    expect(criteria.find((c) => c.serviceId === 2 && c.criterionId === "voice")).toEqual({ serviceId: 2, criterionId: "voice", met: 0, partial: 1, notMet: 1, na: 1, unanswered: 0, numerator: 0.5 });
+  });
+
+  it("sums to exactly the figures rollUp gives: overall, by service and by criterion", () => {
+    const r = rollUp(template, withPlace, ASOF);
+    const sum = (rows: Counts[]) => rows.reduce((a, c) => addCounts(a, c), emptyCounts());
+    const strip = ({ met, partial, notMet, na, unanswered, numerator, denominator, percent, rag }: Figure) => ({ met, partial, notMet, na, unanswered, numerator, denominator, percent, rag });
+    expect(figureOf(sum(cells), template.rag, template.partialCredit)).toEqual(strip(r.overall));
+    expect(figureOf(sum(criteria), template.rag, template.partialCredit)).toEqual(strip(r.overall));
+    for (const s of r.byService) expect(figureOf(sum(cells.filter((c) => c.serviceId === s.serviceId)), template.rag)).toEqual(strip(s));
+    for (const c of r.byCriterion) expect(figureOf(sum(criteria.filter((k) => k.criterionId === c.criterionId)), template.rag)).toEqual(strip(c));
   });
 });
