@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { ROLES } from "../../db/schema";
-import { choice, email, newPassword, requiredText } from "./fields";
+import { checkboxValues, choice, email, newPassword, requiredText } from "./fields";
 
 export const SignInSchema = z.object({
   email,
@@ -22,7 +22,13 @@ const passwordsMatch = z.refine<{ password: string; confirmPassword: string }>((
   path: ["confirmPassword"],
 });
 
-export const FirstAdminSchema = passwordPair.check(passwordsMatch);
+/** The first-run page's single "Load demonstration data" box: ticked ("yes") → true; absent → false. */
+const loadDemo = z.pipe(
+  checkboxValues(),
+  z.transform((v) => v.includes("yes")),
+);
+
+export const FirstAdminSchema = z.extend(passwordPair, { loadDemo }).check(passwordsMatch);
 
 export const NewUserSchema = z.extend(passwordPair, { role: roleField }).check(passwordsMatch);
 
