@@ -115,11 +115,12 @@ export interface ResultCellTable extends ResultCounts {
   applicable_cases: number;
 }
 
-/** A complete or closed audit's answers tallied per service × criterion (derived data). */
+/** A complete or closed audit's answers tallied per service × case type × criterion (derived data). */
 export interface ResultCriterionTable extends ResultCounts {
   id: Generated<number>;
   audit_id: number;
   service_id: number;
+  case_type: string;
   criterion_id: string;
 }
 

@@ -1,7 +1,7 @@
 /**
  * A compliance figure on a page: percentage, 95% interval with the small-sample mark,
- * numerator / denominator, RAG in words and the counts. The results page and the printable
- * report show figures with these, so the two can never differ.
+ * numerator / denominator, RAG in words and the counts. The results pages and the printable
+ * report show figures with these, so they can never differ.
  */
 import type { ReactNode } from "react";
 import { RagTag } from "~/components/ui";
@@ -104,3 +104,51 @@ export function FigureTable({
   );
 }
 
+
+type RankedFig = Fig & { criterionId: string; question: string; belowGreen: number };
+
+/** Criteria ranked by how far below the green threshold they are, worst first. */
+export function WorstTable({ rows, green, caption = "Worst criteria first" }: { rows: RankedFig[]; green: number; caption?: string }) {
+  if (rows.length === 0) return null;
+  return (
+    <table className="nhsuk-table-responsive nhsuk-table" data-testid="worst-criteria">
+      <caption className="nhsuk-table__caption">{caption}</caption>
+      <thead className="nhsuk-table__head">
+        <tr className="nhsuk-table__row">
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Rank</th>
+          <th scope="col" className="nhsuk-table__header">Criterion</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Compliance</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Below green ({green}%)</th>
+          <th scope="col" className="nhsuk-table__header">95% confidence interval</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Numerator / denominator</th>
+          <th scope="col" className="nhsuk-table__header">RAG</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Met</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Partially met</th>
+          <th scope="col" className="nhsuk-table__header app-table-numeric">Not met</th>
+        </tr>
+      </thead>
+      <tbody className="nhsuk-table__body">
+        {rows.map((c, i) => (
+          <tr className="nhsuk-table__row" key={c.criterionId} data-row={`worst-${c.criterionId}`}>
+            <td className="nhsuk-table__cell app-table-numeric">{i + 1}</td>
+            <th scope="row" className="nhsuk-table__cell">
+              {c.question}
+            </th>
+            <td className="nhsuk-table__cell app-table-numeric">
+              <Percent f={c} />
+            </td>
+            <td className="nhsuk-table__cell app-table-numeric">{c.belowGreen > 0 ? `${c.belowGreen.toFixed(1)} points` : "At or above"}</td>
+            <IntervalCell f={c} />
+            <td className="nhsuk-table__cell app-table-numeric">{`${formatNumerator(c.numerator)} / ${c.denominator}`}</td>
+            <td className="nhsuk-table__cell">
+              <RagTag rag={c.rag} />
+            </td>
+            <td className="nhsuk-table__cell app-table-numeric">{c.met}</td>
+            <td className="nhsuk-table__cell app-table-numeric">{c.partial}</td>
+            <td className="nhsuk-table__cell app-table-numeric">{c.notMet}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

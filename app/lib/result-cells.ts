@@ -1,7 +1,7 @@
 /**
  * The tallies stored for a finished audit (issue #5, performance), and figures made from them.
  * Pure: `tallyAudit` scores every case with the one scoring module (`caseAnswers`) and adds the
- * answers up per service × team × case type ("cells") and per service × criterion, so any
+ * answers up per service × team × case type ("cells") and per service × case type × criterion, so any
  * roll-up across audits is a sum of small rows, never a rescan of the answers. Every figure is
  * a sum of case × criterion answers (as `rollUp` computes them), so sums of cells give exactly
  * the figures `rollUp` gives for the same cases (tested).
@@ -21,7 +21,7 @@ export type ResultCell = Counts & {
   applicableCases: number;
 };
 
-export type ResultCriterion = Counts & { serviceId: number; criterionId: string };
+export type ResultCriterion = Counts & { serviceId: number; caseType: string; criterionId: string };
 
 export type CaseForTally = Pick<CaseForScoring, "serviceId" | "fields" | "answers" | "overrides" | "agreed"> & {
   teamId: number | null;
@@ -55,8 +55,9 @@ export function figureOf(c: Counts, rag: RagThresholds, partialCredit?: number):
 
 /**
  * Every case of an audit scored as of `asOf` with the pinned `settings`, tallied per
- * service × team × case type and per service × criterion (every criterion of the template
- * appears for every service with cases, with zero counts where nothing was answered).
+ * service × team × case type and per service × case type × criterion (every criterion of the
+ * template appears for every service and case type with cases, with zero counts where nothing
+ * was answered).
  */
 export function tallyAudit(template: Template, cases: CaseForTally[], asOf: string, settings: SettingValues = {}): { cells: ResultCell[]; criteria: ResultCriterion[] } {
   const credit = template.partialCredit;
@@ -73,10 +74,10 @@ export function tallyAudit(template: Template, cases: CaseForTally[], asOf: stri
     const answers = caseAnswers(template, c, asOf, settings);
     let applicable = false;
     for (const id of ids) {
-      const critKey = `${c.serviceId}|${id}`;
+      const critKey = `${c.serviceId}|${c.caseType}|${id}`;
       let crit = criteria.get(critKey);
       if (!crit) {
-        crit = { serviceId: c.serviceId, criterionId: id, ...emptyCounts() };
+        crit = { serviceId: c.serviceId, caseType: c.caseType, criterionId: id, ...emptyCounts() };
         criteria.set(critKey, crit);
       }
       const a = answers[id]?.answer ?? null;

@@ -14,7 +14,9 @@
 import { addCounts, emptyCounts, figureOf, type Counts } from "~/lib/result-cells";
 import {
   withConfidence,
+  worstCriteria,
   type FigureWithConfidence,
+  type RankedCriterion,
 } from "~/lib/rollup-figures";
 import type { Figure, RagThresholds } from "~/lib/scoring";
 import { VARIATION_ICONS, xmr, type Variation } from "~/lib/spc";
@@ -24,6 +26,7 @@ import {
   ensureStoredResults,
   FINISHED,
   storedCells,
+  storedCriteria,
 } from "./stored-results.server";
 import { getTemplateVersion } from "./templates.server";
 import { latestTemplateVersion } from "./trends.server";
@@ -355,10 +358,20 @@ export async function resultsFilterOptions(db: Db) {
  * answer of the matching cases pooled per group (each audit's answers from its own pinned
  * template, date rules as of its completion, with that template's partial credit).
  */
+export type PooledCriterion = RankedCriterion<
+  FigureWithConfidence & { criterionId: string; question: string }
+>;
+
 export async function pooledResults(
   db: Db,
   filters: ResultsFilters
-): Promise<{ rows: ResultsRow[]; auditCount: number; anyMixed: boolean }> {
+): Promise<{
+  rows: ResultsRow[];
+  auditCount: number;
+  anyMixed: boolean;
+  /** With one template chosen: its criteria across the matching audits, worst first. */
+  worst: { green: number; criteria: PooledCriterion[] } | null;
+}> {
   const audits = await doneAudits(db, {
     key: filters.template,
     from: filters.from,
@@ -471,5 +484,55 @@ export async function pooledResults(
     rows,
     auditCount: audits.length,
     anyMixed: rows.some((r) => r.mixedTemplates),
+    worst: filters.template
+      ? await pooledWorstCriteria(db, filters.template, audits, filters.caseType)
+      : null,
   };
+}
+
+/**
+ * A template's criteria pooled across the given audits of it (matched across versions by id,
+ * labelled with the newest wording), ranked by how far below the latest version's green
+ * threshold they are, worst first. The denominator of a criterion is its applicable cases.
+ */
+async function pooledWorstCriteria(
+  db: Db,
+  key: string,
+  audits: DoneAudit[],
+  caseType: string | null
+): Promise<{ green: number; criteria: PooledCriterion[] } | null> {
+  const latest = await latestTemplateVersion(db, key);
+  if (!latest) return null;
+  const t = latest.template;
+  const template = templateCache(db);
+  const questions = new Map<string, string>();
+  // Oldest audit first, so the newest wording wins; the latest version's wording over all.
+  for (const a of audits) {
+    const tv = await template(a.templateVersionId);
+    for (const s of tv?.template.sections ?? [])
+      for (const c of s.criteria) questions.set(c.id, c.question);
+  }
+  const order = t.sections.flatMap((s) => s.criteria.map((c) => c.id));
+  for (const s of t.sections)
+    for (const c of s.criteria) questions.set(c.id, c.question);
+  const sums = new Map<string, Counts>();
+  for (const row of await storedCriteria(
+    db,
+    audits.map((a) => a.id),
+    { caseType }
+  ))
+    sums.set(
+      row.criterionId,
+      addCounts(sums.get(row.criterionId) ?? emptyCounts(), row)
+    );
+  const ids = [
+    ...order.filter((id) => sums.has(id)),
+    ...[...sums.keys()].filter((id) => !order.includes(id)),
+  ];
+  const criteria = ids.map((id) => ({
+    ...withConfidence(figureOf(sums.get(id)!, t.rag)),
+    criterionId: id,
+    question: questions.get(id) ?? id,
+  }));
+  return { green: t.rag.green, criteria: worstCriteria(criteria, t.rag) };
 }

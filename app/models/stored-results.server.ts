@@ -50,7 +50,7 @@ export async function refreshAuditResults(db: Db, auditId: number): Promise<void
   const counts = (c: Counts) => ({ met: c.met, partial: c.partial, not_met: c.notMet, na: c.na, unanswered: c.unanswered, numerator: c.numerator });
   const cellRows = cells.map((c) => ({ audit_id: auditId, service_id: c.serviceId, team_id: c.teamId, case_type: c.caseType, cases: c.cases, applicable_cases: c.applicableCases, ...counts(c) }));
   for (let i = 0; i < cellRows.length; i += CHUNK) await db.insertInto("result_cells").values(cellRows.slice(i, i + CHUNK)).execute();
-  const criterionRows = criteria.map((c) => ({ audit_id: auditId, service_id: c.serviceId, criterion_id: c.criterionId, ...counts(c) }));
+  const criterionRows = criteria.map((c) => ({ audit_id: auditId, service_id: c.serviceId, case_type: c.caseType, criterion_id: c.criterionId, ...counts(c) }));
   for (let i = 0; i < criterionRows.length; i += CHUNK) await db.insertInto("result_criteria").values(criterionRows.slice(i, i + CHUNK)).execute();
   await db.updateTable("audits").set({ results_at: nowIso() }).where("id", "=", auditId).execute();
 }
@@ -81,14 +81,15 @@ export async function storedCells(db: Db, auditIds: number[]) {
   return rows.map((r) => ({ auditId: r.audit_id, serviceId: r.service_id, teamId: r.team_id, caseType: r.case_type, cases: r.cases, applicableCases: r.applicable_cases, ...toCounts(r) }));
 }
 
-/** The stored service × criterion tallies of these audits, optionally of one service only. */
-export async function storedCriteria(db: Db, auditIds: number[], serviceId: number | null = null) {
+/** The stored service × case type × criterion tallies of these audits, optionally of one service or case type only. */
+export async function storedCriteria(db: Db, auditIds: number[], { serviceId = null, caseType = null }: { serviceId?: number | null; caseType?: string | null } = {}) {
   if (auditIds.length === 0) return [];
   let q = db
     .selectFrom("result_criteria")
-    .select(["audit_id", "service_id", "criterion_id", "met", "partial", "not_met", "na", "unanswered", "numerator"])
+    .select(["audit_id", "service_id", "case_type", "criterion_id", "met", "partial", "not_met", "na", "unanswered", "numerator"])
     .where("audit_id", "in", auditIds);
   if (serviceId !== null) q = q.where("service_id", "=", serviceId);
+  if (caseType !== null) q = q.where("case_type", "=", caseType);
   const rows = await q.execute();
-  return rows.map((r) => ({ auditId: r.audit_id, serviceId: r.service_id, criterionId: r.criterion_id, ...toCounts(r) }));
+  return rows.map((r) => ({ auditId: r.audit_id, serviceId: r.service_id, caseType: r.case_type, criterionId: r.criterion_id, ...toCounts(r) }));
 }

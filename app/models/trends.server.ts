@@ -54,7 +54,7 @@ export async function listTrendCycles(db: Db, key: string, { serviceId = null }:
   const audits = await query.orderBy("audits.period_end").orderBy("audits.period_start").orderBy("audits.id").execute();
   await ensureStoredResults(db, audits.map((a) => ({ id: a.id, status: a.status, resultsAt: a.results_at })));
   const byAudit = new Map<number, Map<string, Counts>>();
-  for (const row of await storedCriteria(db, audits.map((a) => a.id), serviceId)) {
+  for (const row of await storedCriteria(db, audits.map((a) => a.id), { serviceId })) {
     const criteria = byAudit.get(row.auditId) ?? new Map<string, Counts>();
     byAudit.set(row.auditId, criteria);
     criteria.set(row.criterionId, addCounts(criteria.get(row.criterionId) ?? emptyCounts(), row));

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { FigureTable, IntervalCell, Percent, SmallSampleTag } from "~/components/figures";
+import { FigureTable, IntervalCell, Percent, SmallSampleTag, WorstTable } from "~/components/figures";
 import { BackLink, RagTag } from "~/components/ui";
 import { formatDate } from "~/lib/dates";
 import { formatInterval, formatNumerator } from "~/lib/rollup-figures";
@@ -30,54 +30,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     /** Case-level answers (the CSV) are for administrators, auditors and reviewers, not managers. */
     canExportAnswers: can(user.role, "viewCases"),
   };
-}
-
-type Ranked = Awaited<ReturnType<typeof loader>>["worst"][number];
-
-/** Criteria ranked by how far below the green threshold they are, worst first. */
-function WorstTable({ rows, green }: { rows: Ranked[]; green: number }) {
-  if (rows.length === 0) return null;
-  return (
-    <table className="nhsuk-table-responsive nhsuk-table" data-testid="worst-criteria">
-      <caption className="nhsuk-table__caption">Worst criteria first</caption>
-      <thead className="nhsuk-table__head">
-        <tr className="nhsuk-table__row">
-          <th scope="col" className="nhsuk-table__header app-table-numeric">Rank</th>
-          <th scope="col" className="nhsuk-table__header">Criterion</th>
-          <th scope="col" className="nhsuk-table__header app-table-numeric">Compliance</th>
-          <th scope="col" className="nhsuk-table__header app-table-numeric">Below green ({green}%)</th>
-          <th scope="col" className="nhsuk-table__header">95% confidence interval</th>
-          <th scope="col" className="nhsuk-table__header app-table-numeric">Numerator / denominator</th>
-          <th scope="col" className="nhsuk-table__header">RAG</th>
-          <th scope="col" className="nhsuk-table__header app-table-numeric">Met</th>
-          <th scope="col" className="nhsuk-table__header app-table-numeric">Partially met</th>
-          <th scope="col" className="nhsuk-table__header app-table-numeric">Not met</th>
-        </tr>
-      </thead>
-      <tbody className="nhsuk-table__body">
-        {rows.map((c, i) => (
-          <tr className="nhsuk-table__row" key={c.criterionId} data-row={`worst-${c.criterionId}`}>
-            <td className="nhsuk-table__cell app-table-numeric">{i + 1}</td>
-            <th scope="row" className="nhsuk-table__cell">
-              {c.question}
-            </th>
-            <td className="nhsuk-table__cell app-table-numeric">
-              <Percent f={c} />
-            </td>
-            <td className="nhsuk-table__cell app-table-numeric">{c.belowGreen > 0 ? `${c.belowGreen.toFixed(1)} points` : "At or above"}</td>
-            <IntervalCell f={c} />
-            <td className="nhsuk-table__cell app-table-numeric">{`${formatNumerator(c.numerator)} / ${c.denominator}`}</td>
-            <td className="nhsuk-table__cell">
-              <RagTag rag={c.rag} />
-            </td>
-            <td className="nhsuk-table__cell app-table-numeric">{c.met}</td>
-            <td className="nhsuk-table__cell app-table-numeric">{c.partial}</td>
-            <td className="nhsuk-table__cell app-table-numeric">{c.notMet}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
 }
 
 export default function Results() {

@@ -5,6 +5,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { WorstTable } from "~/components/figures";
 import { RagTag } from "~/components/ui";
 import { formatDate, isoFromParts } from "~/lib/dates";
 import { formatInterval, formatNumerator } from "~/lib/rollup-figures";
@@ -437,6 +438,20 @@ export default function Results() {
             <p>No cases match these filters.</p>
           ) : (
             <ResultsTable rows={d.results.rows} groupBy={d.filters.groupBy} />
+          )}
+          {d.results.worst ? (
+            <WorstTable
+              rows={d.results.worst.criteria}
+              green={d.results.worst.green}
+              caption="Worst criteria first, across the matching audits"
+            />
+          ) : (
+            d.results.rows.length > 0 && (
+              <p>
+                Choose a template to see its criteria ranked worst first across
+                these audits.
+              </p>
+            )
           )}
         </>
       )}

@@ -39,13 +39,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex("result_cells_audit").on("result_cells").column("audit_id").execute();
 
-  // One row per audit × service × criterion.
+  // One row per audit × service × case type × criterion.
   await counts(
     db.schema
       .createTable("result_criteria")
       .addColumn("id", "integer", idColumn(db))
       .addColumn("audit_id", "integer", (c) => c.notNull().references("audits.id").onDelete("cascade"))
       .addColumn("service_id", "integer", (c) => c.notNull().references("services.id"))
+      .addColumn("case_type", "text", (c) => c.notNull())
       .addColumn("criterion_id", "text", (c) => c.notNull()),
   ).execute();
   await db.schema.createIndex("result_criteria_audit").on("result_criteria").columns(["audit_id", "service_id"]).execute();

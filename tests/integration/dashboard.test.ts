@@ -409,6 +409,43 @@ describe("/results", () => {
     ).toBe(total);
   }, 60_000);
 
+  it("ranks the chosen template's criteria worst first across the matching audits, from the sums by hand", async () => {
+    const res = await results(users.manager.cookie, "?group=service&template=lac-iha");
+    const worst = res.data.results.worst;
+    expect(worst.green).toBe(90);
+    const sums = new Map<string, { num: number; den: number; met: number }>();
+    for (const a of await auditsOf("lac-iha"))
+      for (const c of a.summary.byCriterion) {
+        const e = sums.get(c.criterionId) ?? { num: 0, den: 0, met: 0 };
+        e.num += c.numerator;
+        e.den += c.denominator;
+        e.met += c.met;
+        sums.set(c.criterionId, e);
+      }
+    const applicable = [...sums].filter(([, e]) => e.den > 0);
+    expect(worst.criteria).toHaveLength(applicable.length);
+    for (const c of worst.criteria) {
+      const e = sums.get(c.criterionId)!;
+      expect([c.denominator, c.met]).toEqual([e.den, e.met]);
+      expect(c.percent).toBeCloseTo((100 * e.num) / e.den, 9);
+      expect(c.belowGreen).toBeCloseTo(90 - c.percent, 9);
+      expect(typeof c.question).toBe("string");
+    }
+    const gaps = worst.criteria.map((c: { belowGreen: number }) => c.belowGreen);
+    expect(gaps).toEqual([...gaps].sort((a, b) => b - a));
+    expect(worst.criteria[0].belowGreen).toBeGreaterThan(0);
+
+    // The case-type filter applies to the ranking too; with no template there is none.
+    const types: string[] = res.data.options.caseTypes;
+    let den = 0;
+    for (const t of types) {
+      const one = await results(users.manager.cookie, `?group=service&template=lac-iha&caseType=${t}`);
+      den += (one.data.results.worst?.criteria ?? []).reduce((n: number, c: { denominator: number }) => n + c.denominator, 0);
+    }
+    expect(den).toBe(worst.criteria.reduce((n: number, c: { denominator: number }) => n + c.denominator, 0));
+    expect((await results(users.manager.cookie, "?group=service")).data.results.worst).toBeNull();
+  }, 60_000);
+
   it("uses the default 90 / 75 RAG where a row mixes templates, and says so", async () => {
     const res = await results(users.manager.cookie, "?group=provider");
     expect(res.status).toBe(200);

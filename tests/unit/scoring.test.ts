@@ -319,10 +319,14 @@ describe("tallyAudit (the tallies stored for a finished audit)", () => {
     ]);
   });
 
-  it("tallies every criterion for every service with cases, zero where nothing was answered", () => {
-    expect(criteria).toHaveLength(8);
-    expect(criteria.find((c) => c.serviceId === 1 && c.criterionId === "plan")).toEqual({ serviceId: 1, criterionId: "plan", met: 0, partial: 0, notMet: 0, na: 1, unanswered: 0, numerator: 0 });
-    expect(criteria.find((c) => c.serviceId === 2 && c.criterionId === "voice")).toEqual({ serviceId: 2, criterionId: "voice", met: 0, partial: 1, notMet: 1, na: 1, unanswered: 0, numerator: 0.5 });
+  it("tallies every criterion for every service and case type with cases, zero where nothing was answered", () => {
+    expect(criteria).toHaveLength(3 * 4);
+    expect(criteria.find((c) => c.serviceId === 1 && c.criterionId === "plan")).toEqual({ serviceId: 1, caseType: "lac", criterionId: "plan", met: 0, partial: 0, notMet: 0, na: 1, unanswered: 0, numerator: 0 });
+    const voice2 = criteria.filter((c) => c.serviceId === 2 && c.criterionId === "voice");
+    expect(voice2).toEqual([
+      { serviceId: 2, caseType: "lac", criterionId: "voice", met: 0, partial: 0, notMet: 1, na: 1, unanswered: 0, numerator: 0 },
+      { serviceId: 2, caseType: "care-leaver", criterionId: "voice", met: 0, partial: 1, notMet: 0, na: 0, unanswered: 0, numerator: 0.5 },
+    ]);
   });
 
   it("sums to exactly the figures rollUp gives: overall, by service and by criterion", () => {
