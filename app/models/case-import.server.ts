@@ -35,7 +35,7 @@ import { NOT_IN_FILE, selectColumnMessage, type ColumnChoices, type ImportTarget
 import { caseSchema, type CaseInput } from "~/schemas/case";
 import { isoToParts } from "~/schemas/fields";
 import { logEvent, type Actor } from "~/utils/audit-log.server";
-import { csrfTokenMatches, CSRF_FIELD } from "~/utils/csrf.server";
+import { csrfTokenMatches } from "~/utils/csrf.server";
 import type { Db } from "~/utils/db.server";
 import { loadPseudonymKey, pseudonymise } from "~/utils/pseudonymise.server";
 import { nowIso } from "~/utils/time.server";
@@ -74,19 +74,25 @@ const UNREADABLE = () => new Response("The form could not be read. Go back and t
  * Reads the upload form (multipart, field "file"), holding at most `maxBytes` of the file in
  * memory. The CSRF field is checked exactly as `readForm` does, including when the file is too
  * big (the token comes before the file in the form, so it has been read by then).
- * Returns the file, or the message for the file field.
+ * Returns the file, or the message for the file field, with the form's text fields (read even
+ * when the file is too big, as they come before it) and the file's name.
  */
-export async function readCaseListUpload(request: Request, maxBytes: number): Promise<{ ok: true; file: CaseListFile } | { ok: false; message: string }> {
+export async function readCaseListUpload(
+  request: Request,
+  maxBytes: number,
+): Promise<({ ok: true; file: CaseListFile } | { ok: false; message: string }) & { texts: FormData; fileName: string | null }> {
   const texts = new FormData();
   const fileHandler = unstable_createMemoryUploadHandler({ maxPartSize: maxBytes });
   const textHandler = unstable_createMemoryUploadHandler({ maxPartSize: 64 * 1024 });
   let tooBig = false;
+  let fileName: string | null = null;
   const handler: UploadHandler = async (part) => {
     if (part.filename === undefined) {
       const value = await textHandler(part);
       if (typeof value === "string") texts.append(part.name, value);
       return value;
     }
+    if (part.name === "file" && part.filename) fileName = part.filename;
     try {
       return await fileHandler(part);
     } catch (error) {
@@ -102,10 +108,10 @@ export async function readCaseListUpload(request: Request, maxBytes: number): Pr
     if (!tooBig) throw UNREADABLE();
   }
   if (!csrfTokenMatches(request, form ?? texts)) throw FORBIDDEN();
-  if (tooBig || !form) return { ok: false, message: tooBigMessage(maxBytes) };
+  if (tooBig || !form) return { ok: false, message: tooBigMessage(maxBytes), texts, fileName };
   const file = form.get("file");
-  if (!(file instanceof File) || (file.size === 0 && file.name === "")) return { ok: false, message: NO_FILE_MESSAGE };
-  return { ok: true, file: { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) } };
+  if (!(file instanceof File) || (file.size === 0 && file.name === "")) return { ok: false, message: NO_FILE_MESSAGE, texts, fileName: null };
+  return { ok: true, file: { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }, texts, fileName: file.name };
 }
 
 /** Reads a case list with the app's size limit. Never throws for a bad file: see `parseCaseList`. */

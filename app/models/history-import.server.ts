@@ -1,7 +1,8 @@
 /**
  * Importing historical results (issue #5): a long-format file of answers given in an audit done
  * before the app (one row per case × criterion) becomes a COMPLETED audit, so trends start on
- * day one. Used by `npm run cli -- import-results` (app/cli/import-results.ts).
+ * day one. Used by `npm run cli -- import-results` (app/cli/import-results.ts) and the
+ * administrators' page, Administration → Import historical results (app/routes/admin.import-results.tsx).
  *
  * Columns: case_ref, service, team, case_type, criterion_id, answer, note, plus any of the
  * template's case fields (by id or label). The case fields are optional here, because the
@@ -11,11 +12,9 @@
  * Every answer in the file stands as recorded:
  * - ordinary criteria: stored in `answers` (with an override reason where the case's details
  *   would make the criterion "not applicable", so the recorded answer is the one scored);
- * - date-rule criteria: stored in `answers` and, as the answer that should stand, in
- *   `agreed_answers` with the reason "Imported historical result". NOTE: `caseAnswers`
- *   (app/lib/scoring.ts) currently computes rule criteria from the case's dates and ignores
- *   both, so the rule criteria of an imported audit are scored from its (often blank) dates
- *   until scoring lets an agreed answer stand for a rule criterion.
+ * - date-rule criteria: stored in `answers` and, as the answer that stands, in
+ *   `agreed_answers` with the reason "Imported historical result" (`caseAnswers` in
+ *   app/lib/scoring.ts lets a settled answer stand for a rule criterion).
  *
  * All in one transaction: on any problem nothing is written (services, teams and the provider
  * created with `createMissing` included) and every problem is returned.
@@ -24,6 +23,7 @@ import { ANSWERS, isAnswer, type Answer } from "~/lib/answers";
 import { evaluateApplicability } from "~/lib/applicability";
 import { findHeader, parseUkDate } from "~/lib/case-list";
 import { compareIso, todayInLondon } from "~/lib/dates";
+import { CREATE_MISSING_LABEL, PROVIDER_MESSAGE } from "~/schemas/history-import";
 import { allCriteria } from "~/schemas/template";
 import { logEvent, type Actor } from "~/utils/audit-log.server";
 import type { Db } from "~/utils/db.server";
@@ -48,8 +48,27 @@ export type HistoryImportOptions = {
   provider?: string | null;
   /** For the audit log. */
   fileName?: string;
+  /** Where the import came from: the messages name the page's fields or the command's options. */
   via?: "page" | "command line";
+  /** The page's request, for the audit log (address and browser). */
+  request?: Request;
 };
+
+/** How a message tells the user to give an option, on the page or on the command line. */
+const HOW = {
+  "command line": {
+    provider: 'Name the provider with --provider "<name>"',
+    createMissing: 'import with --create-missing --provider "<name>"',
+    needProvider: 'Give the provider to create missing services under with --provider "<name>"',
+    templates: " (see npm run cli -- templates:check)",
+  },
+  page: {
+    provider: "Enter the provider's name in “Provider name”",
+    createMissing: `tick “${CREATE_MISSING_LABEL}” and enter the provider`,
+    needProvider: PROVIDER_MESSAGE,
+    templates: "",
+  },
+} as const;
 
 export type HistoryImportOutcome =
   | {
@@ -155,6 +174,7 @@ export async function importHistoricalResults(
   today = todayInLondon(),
 ): Promise<HistoryImportOutcome> {
   // --- The options
+  const how = HOW[options.via ?? "command line"];
   const problems: string[] = [];
   const title = (options.title ?? "").trim();
   if (!title) problems.push("Enter a title for the audit");
@@ -171,12 +191,12 @@ export async function importHistoricalResults(
       problems.push(
         versions.length
           ? `Template ${ref.key} has no version ${ref.version}. Its versions are: ${list(versions.map((v) => String(v.version)))}`
-          : `There is no template ${ref.key}. Use the key of a published template (see npm run cli -- templates:check)`,
+          : `There is no template ${ref.key}. Use the key of a published template${how.templates}`,
       );
     }
   }
   const providerName = (options.provider ?? "").trim();
-  if (options.createMissing && !providerName) problems.push('Give the provider to create missing services under with --provider "<name>"');
+  if (options.createMissing && !providerName) problems.push(how.needProvider);
   if (!tv) return { ok: false, problems };
   const template = tv.template;
 
@@ -253,14 +273,14 @@ export async function importHistoricalResults(
         const also = others > 0 ? ` (also for ${others} more ${others === 1 ? "case" : "cases"})` : "";
         if (matches.length === 1) serviceByName.set(name, { id: matches[0].id, name: matches[0].name });
         else if (matches.length > 1) {
-          add(line, cols.service, `${text} is a service of more than one provider (${list(matches.map((m) => m.provider_name))}). Name the provider with --provider "<name>"${also}`);
+          add(line, cols.service, `${text} is a service of more than one provider (${list(matches.map((m) => m.provider_name))}). ${how.provider}${also}`);
         } else if (options.createMissing) {
           const p = await ensureProvider();
           const created = await trx.insertInto("services").values({ provider_id: p.id, name: text, created_at: now, updated_at: now }).returning(["id", "name"]).executeTakeFirstOrThrow();
           createdServices.push(created.name);
           serviceByName.set(name, created);
         } else {
-          add(line, cols.service, `${text} is not a service in this app. Add it under the organisation first, or import with --create-missing --provider "<name>"${also}`);
+          add(line, cols.service, `${text} is not a service in this app. Add it under the organisation first, or ${how.createMissing}${also}`);
         }
       }
 
@@ -405,6 +425,7 @@ export async function importHistoricalResults(
           services: scope.map((s) => s.name),
           created,
         },
+        request: options.request,
       });
       return { ok: true as const, auditId: audit.id, cases: groups.size, answers: answerRows.length, services: scope.map((s) => s.name), created };
     });

@@ -14,6 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       auditLog: can(user.role, "readAuditLog"),
       settings: can(user.role, "manageSettings"),
       demo: can(user.role, "manageOrganisation"),
+      importResults: can(user.role, "manageOrganisation"),
       apiTokens: can(user.role, "manageApiTokens"),
     },
   };
@@ -51,6 +52,13 @@ export default function AdminHome() {
         )}
         {links.apiTokens && (
           <Card to="/admin/api-tokens" title="API tokens" description="Let Power BI or Excel read audits, summaries and trends: create and revoke tokens for the JSON API." />
+        )}
+        {links.importResults && (
+          <Card
+            to="/admin/import-results"
+            title="Import historical results"
+            description="Turn the results of an audit done before this app, from a CSV or Excel file, into a completed audit so trends start on day one."
+          />
         )}
         {links.demo && (
           <Card to="/admin/demo" title="Demonstration data" description="Load a fictional trust with two years of audits to see the results and trends at once, and remove it in one step." />

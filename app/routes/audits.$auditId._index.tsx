@@ -18,7 +18,7 @@ import { invalid, orInvalid, parseForm } from "~/utils/validation.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.audit.title ?? "Audit"} – Safeguarding case-file audit` }];
 
-const DONE = { excluded: "The case has been excluded from the sample. It is listed under changes after the draw.", completed: "The audit is complete. It is now read-only.", reopened: "The audit has been reopened. Cases can be scored and changed again." } as const;
+const DONE = { excluded: "The case has been excluded from the sample. It is listed under changes after the draw.", completed: "The audit is complete. It is now read-only.", reopened: "The audit has been reopened. Cases can be scored and changed again.", "results-imported": "The historical results have been imported as a completed audit. Its results and trends include them." } as const;
 type Done = keyof typeof DONE;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -15,6 +15,7 @@ import { useEffect, useMemo } from "react";
 import { useForm } from "react-hook-form";
 import { Button, Checkboxes, CsrfInput, ErrorSummary, GovForm, Select } from "~/components/form";
 import { BackLink, SummaryList } from "~/components/ui";
+import { FileUpload } from "~/components/file-upload";
 import type { FieldErrors } from "~/lib/form-data";
 import { requireAudit, type AuditWithTemplate } from "~/models/audits.server";
 import {
@@ -172,28 +173,7 @@ function UploadStep({ auditId, maxSize, error }: { auditId: number; maxSize: str
       </div>
       <Form method="post" encType="multipart/form-data" action={`/audits/${auditId}/import`} noValidate>
         <CsrfInput />
-        <div className={`nhsuk-form-group nhsuk-file-upload${error ? " nhsuk-form-group--error" : ""}`}>
-          <label className="nhsuk-label nhsuk-label--m" htmlFor="file">
-            Upload a file
-          </label>
-          <div className="nhsuk-hint" id="file-hint">
-            A CSV or Excel (.xlsx) file, smaller than {maxSize}
-          </div>
-          {error && (
-            <span className="nhsuk-error-message" id="file-error">
-              <span className="nhsuk-u-visually-hidden">Error:</span> {error}
-            </span>
-          )}
-          <input
-            className={`nhsuk-file-upload__input${error ? " nhsuk-file-upload__input--error" : ""}`}
-            id="file"
-            name="file"
-            type="file"
-            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            aria-describedby={error ? "file-hint file-error" : "file-hint"}
-            aria-invalid={error ? true : undefined}
-          />
-        </div>
+        <FileUpload label="Upload a file" labelSize="m" maxSize={maxSize} error={error} />
         <Button>Upload and continue</Button>
       </Form>
     </>

@@ -171,11 +171,8 @@ describe("import-results: a good file", () => {
     expect(summary.bySection.find((s) => s.sectionId === "record")).toMatchObject({ met: 3, partial: 1, notMet: 1, na: 1, numerator: 3.5, denominator: 5 });
   });
 
-  // KNOWN GAP (reported to the lead): caseAnswers in app/lib/scoring.ts computes date-rule
-  // criteria from the case's dates and ignores stored and agreed answers, so the imported
-  // seen-on-time answers are not scored (the dates are blank: "could not be determined").
-  // This test states the issue's requirement; it is marked `fails` until scoring lets an agreed
-  // answer stand for a rule criterion — then vitest reports it and `.fails` must be removed.
+  // The file's answer stands for a date-rule criterion even though the case's dates are blank
+  // (it is stored as a settled answer, which scoring lets stand).
   it("counts the date-rule criterion as answered in the file (overall, per criterion, per service)", async () => {
     const summary = await auditSummary(db, (await getAudit(db, auditId))!);
     expect(summary.byCriterion.find((c) => c.criterionId === "seen-on-time")).toMatchObject({ met: 2, notMet: 1, numerator: 2, denominator: 3, rag: "red" });
