@@ -6,7 +6,8 @@
  *   scores → results → a second audit from an imported CSV case list (one bad row) →
  *   stratified sample with a seed → shared out → "My cases" progress → template library →
  *   the first audit completed → a reviewer moderates both cases blind and settles a
- *   disagreement → a manager sees the moderated result and adds to the action plan.
+ *   disagreement → a manager sees the moderated result, the report, the action plan, trends
+ *   and the dashboard → the administrator imports last year's results from a spreadsheet.
  *
  * Every page visited is checked with axe-core (WCAG 2.0/2.1/2.2 A and AA), including each page
  * showing validation errors, and for console errors from our own origin. It also checks the
@@ -15,6 +16,8 @@
  *
  * The steps share one database and run in order; once a step fails the later ones are skipped.
  */
+import fs from "node:fs";
+import path from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
 import { readTemplateDir } from "~/models/templates.server";
@@ -780,5 +783,38 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
     await row.waitFor();
     expect(await row.innerText()).toContain("95.7%");
     await checkPage(manager, "dashboard (manager)");
+  });
+
+  test("the administrator imports last year's audit from a spreadsheet, and the trend gains its point", async () => {
+    // A long-format results file as a team would bring it: 3 cases × every criterion, all met
+    // except one late IHA (a date-rule criterion: the file's answer stands as recorded).
+    const rows = ["case_ref,service,team,case_type,criterion_id,answer,note"];
+    for (const ref of ["HIST-01", "HIST-02", "HIST-03"])
+      for (const c of allCriteria) rows.push([ref, SERVICE, "", template.caseTypes[0], c.id, ref === "HIST-03" && c.id === "iha-timely" ? "not_met" : "met", ""].join(","));
+    const file = path.resolve("tests/.tmp/e2e-history.csv");
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${rows.join("\r\n")}\r\n`);
+
+    admin = await signIn(ADMIN);
+    const { page } = admin;
+    await goto(admin, "/admin");
+    await page.getByRole("link", { name: "Import historical results" }).click();
+    await heading(page, "Import historical results");
+    await waitForHydration(page);
+    await checkPage(admin, "import historical results");
+    await page.getByLabel("Template version the audit used", { exact: true }).selectOption({ label: `${template.title} (version ${template.version})` });
+    await page.getByLabel("Audit title", { exact: true }).fill("IHA audit 2025 (from the spreadsheet)");
+    await fillDate(page, "Start of the audit period", ["1", "1", "2025"]);
+    await fillDate(page, "End of the audit period", ["31", "3", "2025"]);
+    await page.getByLabel("Upload the file of results", { exact: true }).setInputFiles(file);
+    await submitAndWait(page, "Import results", /\/audits\/\d+\?done=results-imported$/);
+    await page.getByText("The historical results have been imported as a completed audit.").waitFor();
+    await checkPage(admin, "audit imported from historical results");
+
+    // Two cycles now: last year's imported audit, then this year's.
+    await goto(admin, "/templates/lac-iha/trends");
+    await heading(page, template.title);
+    await page.getByText("IHA audit 2025 (from the spreadsheet)").first().waitFor();
+    expect(await page.locator('svg[role="img"]').count()).toBeGreaterThan(0);
   });
 });
