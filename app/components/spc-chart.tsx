@@ -227,3 +227,26 @@ export function SpcChart({ series, id }: { series: TrendSeries; id: string }) {
     </figure>
   );
 }
+
+/**
+ * A small line of a service's compliance over its cycles, for the dashboard: the target as a
+ * dotted line, the latest point marked in its variation's colour and shape. Scaled 0–100%.
+ * The label says in words what it shows; the trend page has the full chart and data table.
+ */
+export function Sparkline({ values, target, variation, label }: { values: number[]; target: number | null; variation: Variation; label: string }) {
+  const w = 120;
+  const h = 36;
+  const pad = 6;
+  const x = (i: number) => (values.length === 1 ? w / 2 : pad + (i * (w - 2 * pad)) / (values.length - 1));
+  const y = (v: number) => pad + ((100 - Math.max(0, Math.min(100, v))) * (h - 2 * pad)) / 100;
+  const last = values.length - 1;
+  return (
+    <svg className="app-sparkline" width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={label} data-points={values.length}>
+      {target !== null && <line x1={0} x2={w} y1={y(target)} y2={y(target)} stroke={TARGET} strokeWidth={1} strokeDasharray="2 3" />}
+      {values.length > 1 && (
+        <polyline fill="none" stroke={INK} strokeWidth={1.5} points={values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ")} />
+      )}
+      {values.length > 0 && <Marker x={x(last)} y={y(values[last])} variation={variation} />}
+    </svg>
+  );
+}

@@ -129,6 +129,8 @@ export type DashboardRow = {
   variationLabel: string;
   /** Points in the service's series; fewer than 12 makes the limits unreliable. */
   points: number;
+  /** The series itself, oldest first (percentages of the cycles with applicable cases). */
+  series: number[];
   tooFewPoints: boolean;
   previous: { auditId: number; title: string; percent: number | null } | null;
   /** Percentage points (latest − previous), full precision; null without both figures. */
@@ -259,6 +261,7 @@ export async function dashboardData(
         variation: spc.variation,
         variationLabel: VARIATION_ICONS[spc.variation].label,
         points: plotted.length,
+        series: plotted,
         tooFewPoints: spc.tooFewPoints,
         previous: prev
           ? {

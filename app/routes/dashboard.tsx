@@ -1,7 +1,7 @@
 /** The manager's home: latest compliance per template and service, with the SPC variation icon, the change since the previous cycle and links to drill down. */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { VariationIcon } from "~/components/spc-chart";
+import { Sparkline, VariationIcon } from "~/components/spc-chart";
 import { RagTag } from "~/components/ui";
 import { formatDate, todayInLondon } from "~/lib/dates";
 import { can } from "~/lib/permissions";
@@ -38,6 +38,17 @@ function Change({ row }: { row: Row }) {
       <span className="nhsuk-u-visually-hidden">({direction})</span>
     </>
   );
+}
+
+/** The sparkline in words: "Compliance over 8 cycles, from 72.0% to 85.0% (target 90%)". */
+function sparklineLabel(r: Row, green: number) {
+  const n = r.series.length;
+  if (n === 0) return `${r.serviceName}: no cycle with applicable cases yet`;
+  const first = formatPercent(r.series[0]);
+  const last = formatPercent(r.series[n - 1]);
+  return n === 1
+    ? `${r.serviceName}: compliance over 1 cycle, ${last} (target ${green}%)`
+    : `${r.serviceName}: compliance over ${n} cycles, from ${first} to ${last} (target ${green}%)`;
 }
 
 export default function Dashboard() {
@@ -102,7 +113,7 @@ export default function Dashboard() {
                     RAG
                   </th>
                   <th scope="col" className="nhsuk-table__header">
-                    Variation
+                    Trend and variation
                   </th>
                   <th scope="col" className="nhsuk-table__header">
                     Change since previous cycle
@@ -144,6 +155,13 @@ export default function Dashboard() {
                       className="nhsuk-table__cell"
                       data-variation={r.variation}
                     >
+                      <Sparkline
+                        values={r.series}
+                        target={t.green}
+                        variation={r.variation}
+                        label={sparklineLabel(r, t.green)}
+                      />
+                      <br />
                       <VariationIcon variation={r.variation} />
                       {r.tooFewPoints && (
                         <span className="nhsuk-body-s">

@@ -782,6 +782,9 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
     const row = page.getByRole("row").filter({ hasText: SERVICE }).first();
     await row.waitFor();
     expect(await row.innerText()).toContain("95.7%");
+    // The service's trend line, described in words for screen readers.
+    const spark = row.getByRole("img", { name: new RegExp(`^${escapeRegExp(SERVICE)}: compliance over 1 cycle, 95\\.7%`) });
+    expect(await spark.isVisible()).toBe(true);
     await checkPage(manager, "dashboard (manager)");
   });
 

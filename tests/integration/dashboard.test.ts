@@ -183,6 +183,7 @@ describe("dashboardData", () => {
         }))!;
         expect(r.variation).toBe(trend.overall.variation);
         expect(r.points).toBe(trend.overall.points.length);
+        expect(r.series).toEqual(trend.overall.points.map((p) => p.percent));
         expect(r.variationLabel).toBe(
           VARIATION_ICONS[trend.overall.variation].label
         );
@@ -250,6 +251,13 @@ describe("/dashboard", () => {
       `/templates/${manager.data.templates[0].key}/trends?service=${row.serviceId}`
     );
     expect(html).toContain("percentage points");
+    // A sparkline per row, described in words.
+    expect((html.match(/class="app-sparkline"/g) ?? []).length).toBe(
+      manager.data.templates.reduce((n: number, t: { rows: unknown[] }) => n + t.rows.length, 0)
+    );
+    expect(html).toContain(
+      `aria-label="${row.serviceName.replace(/'/g, "&#x27;")}: compliance over 8 cycles, from `
+    );
     expect(html).not.toContain("Audit and cases");
     expect(html).not.toContain(`href="/audits/${row.audit.id}"`);
 
