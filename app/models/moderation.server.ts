@@ -458,3 +458,28 @@ export async function awaitingBlindScoring(db: Db, caseId: number): Promise<bool
   const row = await db.selectFrom("moderation_cases").select("id").where("case_id", "=", caseId).where("completed_at", "is", null).executeTakeFirst();
   return Boolean(row);
 }
+
+/** True while any case of the audit is chosen for moderation and not yet scored the second time. */
+export async function auditAwaitingBlindScoring(db: Db, auditId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom("moderation_cases")
+    .innerJoin("cases", "cases.id", "moderation_cases.case_id")
+    .select("moderation_cases.id")
+    .where("cases.audit_id", "=", auditId)
+    .where("moderation_cases.completed_at", "is", null)
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
+/**
+ * Refuses (403) a reviewer any page that shows a case's first answers while the case awaits
+ * their blind second scoring: the case page and the designated doctor's IHA review alike.
+ */
+export async function assertNotAwaitingBlindScoring(db: Db, user: { role: string }, caseId: number): Promise<void> {
+  if (user.role === "reviewer" && (await awaitingBlindScoring(db, caseId))) {
+    throw new Response("This case is chosen for moderation. Score it again from the moderation page first: its first answers are shown once your second scoring is saved.", {
+      status: 403,
+      statusText: "Forbidden",
+    });
+  }
+}

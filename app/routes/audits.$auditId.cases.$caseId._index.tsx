@@ -16,7 +16,7 @@ import { answerSchema, bandFor, caseAnswersSchema, ratioAnswer, ruleNoteSchema, 
 import type { Criterion } from "~/schemas/template-types";
 import { requireAudit } from "~/models/audits.server";
 import { getCase, saveAnswers } from "~/models/cases.server";
-import { awaitingBlindScoring } from "~/models/moderation.server";
+import { assertNotAwaitingBlindScoring } from "~/models/moderation.server";
 import { getIhaReview } from "~/models/iha-reviews.server";
 import { JUDGEMENT_LABELS } from "~/schemas/iha-review";
 import { auditAsOf } from "~/models/results.server";
@@ -64,12 +64,7 @@ function formValues(a: { answer: string | null; note: string | null; detail: str
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { db, user, audit, c } = await load(request, params, "viewCases");
-  if (user.role === "reviewer" && (await awaitingBlindScoring(db, c.id))) {
-    throw new Response("This case is chosen for moderation. Score it again from the moderation page first: its first answers are shown once your second scoring is saved.", {
-      status: 403,
-      statusText: "Forbidden",
-    });
-  }
+  await assertNotAwaitingBlindScoring(db, user, c.id);
   const { computed, autoNa, score } = evaluate(audit, c);
   const review = await getIhaReview(db, c.id);
   const labels = Object.fromEntries(audit.template.caseFields.map((f) => [f.id, f.label]));

@@ -21,6 +21,7 @@ import {
 } from "~/schemas/iha-review";
 import type { Criterion } from "~/schemas/template-types";
 import { canChangeAnswer, changeAnswerAsReviewer, getIhaCase, recordIhaReview, type IhaCase } from "~/models/iha-reviews.server";
+import { assertNotAwaitingBlindScoring } from "~/models/moderation.server";
 import { requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/csrf.server";
 import { invalid, orInvalid, parseForm } from "~/utils/validation.server";
@@ -34,6 +35,7 @@ async function load(request: Request, caseIdParam: string | undefined) {
   const { db, user } = await requireUser(request, "reviewQuality");
   const ihaCase = await getIhaCase(db, Number(caseIdParam));
   if (!ihaCase) throw new Response("This is not an initial health assessment that can be reviewed.", { status: 404, statusText: "Not Found" });
+  await assertNotAwaitingBlindScoring(db, user, Number(caseIdParam));
   return { db, user, ihaCase };
 }
 

@@ -4,6 +4,7 @@
  * kappa on a hand-computed fixture, settling a disagreement (results then use the agreed answer,
  * both originals kept), and who may do it.
  */
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drawSample } from "~/lib/sampling";
 import { moderationAnswersSchema, settleSchema } from "~/schemas/moderation";
@@ -13,6 +14,8 @@ import * as casePage from "~/routes/audits.$auditId.cases.$caseId._index";
 import * as moderation from "~/routes/audits.$auditId.moderation._index";
 import * as moderateCase from "~/routes/audits.$auditId.moderation.$caseId";
 import * as results from "~/routes/audits.$auditId.results";
+import * as ihaReview from "~/routes/reviews.$caseId";
+import * as exportPage from "~/routes/audits.$auditId.export";
 import { templateTrends } from "~/models/trends.server";
 import type { Db } from "~/utils/db.server";
 import { callAction, callLoader, useTempDb } from "./helpers";
@@ -219,6 +222,18 @@ describe("blind second scoring, agreement and settling", () => {
     // …which is why a reviewer cannot open it until their blind second scoring is saved.
     const peek = await callLoader(casePage.loader, `/audits/${auditId}/cases/${ids.C}`, { cookie: w.users.reviewer.cookie, params: p(auditId, ids.C) });
     expect(peek.status).toBe(403);
+    // Nor through the designated doctor's IHA review of the same case (T01), which shows the answers too.
+    const review = await callLoader(ihaReview.loader, `/reviews/${ids.C}`, { cookie: w.users.reviewer.cookie, params: { caseId: String(ids.C) } });
+    expect(review.status).toBe(403);
+    expect(JSON.stringify(review.data ?? "")).not.toContain(SECRET_NOTE);
+    // Nor by downloading the audit's answers: no CSV, and a workbook of figures only.
+    const csv = await callLoader(exportPage.loader, `/audits/${auditId}/export?format=csv`, { cookie: w.users.reviewer.cookie, params: p(auditId) });
+    expect(csv.status).toBe(403);
+    const xlsx = await exportPage.loader({ request: new Request(`http://localhost/audits/${auditId}/export?format=xlsx`, { headers: { Cookie: w.users.reviewer.cookie } }), params: p(auditId), context: {} });
+    expect(xlsx.status).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await xlsx.arrayBuffer());
+    expect(book.worksheets.map((sheet) => sheet.name)).toEqual(["Summary", "By service", "By criterion"]);
     // Every auditor-answered criterion is offered, none of the date rules.
     expect(page.data.criteria.map((c: { id: string }) => c.id)).toEqual(scoredCriteria().map((c) => c.id));
   });
@@ -257,8 +272,10 @@ describe("blind second scoring, agreement and settling", () => {
     const json = JSON.stringify(page.data);
     expect(json).not.toContain(SECRET_NOTE);
     expect(page.data.answers[X]).toEqual({ answer: "not_met", note: "second note C" });
-    // Once scored the second time, the reviewer may read the case page again.
+    // Once scored the second time, the reviewer may read the case page and its IHA review again.
     expect((await callLoader(casePage.loader, `/audits/${auditId}/cases/${ids.C}`, { cookie: w.users.reviewer.cookie, params: p(auditId, ids.C) })).status).toBe(200);
+    expect((await callLoader(ihaReview.loader, `/reviews/${ids.C}`, { cookie: w.users.reviewer.cookie, params: { caseId: String(ids.C) } })).status).toBe(200);
+    expect((await callLoader(exportPage.loader, `/audits/${auditId}/export?format=csv`, { cookie: w.users.reviewer.cookie, params: p(auditId) })).status).toBe(200);
   });
 
   it("shows percentage agreement and Cohen's kappa per criterion and overall (hand-computed)", async () => {
