@@ -7,8 +7,9 @@
  *   changed since are audited; the comparison matches criteria by id.
  * - It copies the title (with " (re-audit)"), the services in scope, and a period as long as the
  *   original's starting the day after it ended. The local settings in force now are pinned, as
- *   for any new audit. Cases, answers and the sample are not copied: the sampling method and
- *   seed of the original are shown so the auditor can use the same method on the sampling page.
+ *   for any new audit. Cases, answers and the sample are not copied (the population is new):
+ *   the original's sampling method and seed are shown here, and the re-audit's sampling page
+ *   fills in that method for its first draw, with a new seed (`originalSampling`).
  * - The new audit's `reaudit_of` points at the original; the original's `reaudit_due` records
  *   when the re-audit is due. An audit has at most one re-audit.
  */

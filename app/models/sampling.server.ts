@@ -79,6 +79,19 @@ function parseMethod(json: string): SampleMethod | null {
 }
 
 /** The audit's sample (seed, algorithm, method, who drew it and when), or null before the draw. */
+/**
+ * For a re-audit with no sample yet: the audit it repeats and how that audit's sample was drawn,
+ * so the same method can be offered (issue #6: a re-audit copies the sampling settings). Null
+ * for any other audit, or when the original's sample was never drawn.
+ */
+export async function originalSampling(db: Db, audit: { reaudit_of: number | null }) {
+  if (!audit.reaudit_of) return null;
+  const original = await db.selectFrom("audits").select(["id", "title"]).where("id", "=", audit.reaudit_of).executeTakeFirst();
+  const sample = original ? await getSample(db, original.id) : null;
+  if (!original || !sample?.method) return null;
+  return { auditId: original.id, title: original.title, method: sample.method, methodText: describeMethod(sample.method) };
+}
+
 export async function getSample(db: Db, auditId: number) {
   const row = await db
     .selectFrom("samples")

@@ -9,9 +9,9 @@ import { BackLink, Banner, SummaryList } from "~/components/ui";
 import { formatDateTimeLondon } from "~/lib/dates";
 import { fieldId } from "~/lib/form-data";
 import { describeSample, generateSeed, sampleSize } from "~/lib/sampling";
-import { addToSampleSchema, CONFIDENCE_OPTIONS, drawSampleSchema, sampleSizeHelperSchema, type DrawFormValues } from "~/schemas/sampling";
+import { addToSampleSchema, CONFIDENCE_OPTIONS, drawFormValuesFor, drawSampleSchema, sampleSizeHelperSchema, type DrawFormValues } from "~/schemas/sampling";
 import { assertAuditOpen, requireAudit } from "~/models/audits.server";
-import { addToSample, describeMethod, drawAuditSample, samplingOverview } from "~/models/sampling.server";
+import { addToSample, describeMethod, drawAuditSample, originalSampling, samplingOverview } from "~/models/sampling.server";
 import { requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/csrf.server";
 import { invalid, orInvalid, parseForm } from "~/utils/validation.server";
@@ -48,6 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Only cases chosen at random count towards what the sample can show (not those added by hand).
   const drawnNow = (method?.method === "stratified" ? strata! : overview.byService).reduce((sum, s) => sum + s.drawn, 0);
   const done = url.searchParams.get("done");
+  const copiedFrom = sample ? null : await originalSampling(db, audit);
   return {
     audit: { id: audit.id, title: audit.title, status: audit.status },
     open: isAuditOpen(audit.status),
@@ -72,14 +73,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     answeredSampledCases: overview.answeredSampledCases,
     canDraw: isAuditOpen(audit.status) && overview.imported > 0 && !(sample && overview.answeredSampledCases > 0),
     helper,
-    drawDefaults: {
-      method: "simple",
-      sizeBy: "number",
-      size: helper.result && helper.result.n > 0 ? String(helper.result.n) : "",
-      allocation: "proportional",
-      stratifyBy: "service",
-      seed: generateSeed(),
-    },
+    // A re-audit's first draw offers the method its original was drawn with.
+    copiedFrom: copiedFrom && { auditId: copiedFrom.auditId, title: copiedFrom.title, methodText: copiedFrom.methodText },
+    drawDefaults: copiedFrom
+      ? drawFormValuesFor(copiedFrom.method, generateSeed())
+      : {
+          method: "simple",
+          sizeBy: "number",
+          size: helper.result && helper.result.n > 0 ? String(helper.result.n) : "",
+          allocation: "proportional",
+          stratifyBy: "service",
+          seed: generateSeed(),
+        },
     done: DONE.includes(done as Done) ? (done as Done) : null,
   };
 }
@@ -312,6 +317,16 @@ export default function SamplePage() {
                 </p>
               </div>
             ) : (
+              <>
+              {data.copiedFrom && (
+                <div className="nhsuk-inset-text" data-testid="copied-sampling">
+                  <span className="nhsuk-u-visually-hidden">Information: </span>
+                  <p>
+                    This audit repeats <Link to={`/audits/${data.copiedFrom.auditId}`}>{data.copiedFrom.title}</Link>, so its sampling method is filled in: {data.copiedFrom.methodText}. The seed is
+                    new. Change anything before you draw.
+                  </p>
+                </div>
+              )}
               <GovForm form={drawForm} serverErrors={failed === "draw" ? actionData?.errors : undefined} values={failed === "draw" ? actionData?.values : data.drawDefaults}>
                 <input type="hidden" name="intent" value="draw" />
                 {sample && <p>Drawing again replaces the current sample. Cases added to it by hand that the new draw leaves out go back to the case list.</p>}
@@ -381,6 +396,7 @@ export default function SamplePage() {
                 />
                 <Button>{sample ? "Draw the sample again" : "Draw the sample"}</Button>
               </GovForm>
+              </>
             )}
 
             {sample && (

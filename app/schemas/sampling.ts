@@ -149,6 +149,22 @@ export const drawSampleSchema = z.pipe(
 
 export type DrawFormValues = z.input<typeof drawSampleSchema>;
 
+/** A recorded draw's settings as the draw form's values (what `drawSampleSchema` reads back), with `seed`. */
+export function drawFormValuesFor(m: Omit<DrawInput, "seed">, seed: string): Record<keyof DrawInput, string> {
+  const n = (x: number | null) => (x === null ? "" : String(x));
+  return {
+    method: m.method,
+    stratifyBy: m.stratifyBy ?? "service",
+    allocation: m.allocation ?? "proportional",
+    sizeBy: m.sizeBy ?? "number",
+    size: n(m.size),
+    percent: n(m.percent),
+    perStratum: n(m.perStratum),
+    minPerStratum: m.minPerStratum ? String(m.minPerStratum) : "",
+    seed,
+  };
+}
+
 // ---- The sample-size helper (a GET form: ?confidence=0.95&margin=5) ----------------------
 
 export const CONFIDENCE_OPTIONS = [

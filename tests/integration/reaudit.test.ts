@@ -10,6 +10,7 @@ import { getReauditLinks } from "~/models/reaudit.server";
 import * as newAudit from "~/routes/audits.new";
 import * as reauditPage from "~/routes/audits.$auditId.reaudit";
 import * as comparePage from "~/routes/audits.$auditId.compare";
+import * as samplePage from "~/routes/audits.$auditId.sample";
 import type { Db } from "~/utils/db.server";
 import { nowIso } from "~/utils/time.server";
 import { callAction, callLoader, userWithSession, useTempDb } from "./helpers";
@@ -260,6 +261,17 @@ describe("creating the re-audit", () => {
     expect(reauditPageData.data.plan.links.reauditOf).toEqual({ id: originalId, title: "IHA audit Q1", status: "complete" });
     expect(reauditPageData.data.previousSample).toMatchObject({ methodText: "Simple random sample, 10 cases", seed: "SEED-ORIGINAL-42" });
     expect(reauditPageData.data.eligible).toBe(false);
+  });
+
+  it("fills in the original's sampling method on the re-audit's sampling page, with a new seed", async () => {
+    const page = await callLoader(samplePage.loader, `/audits/${reauditId}/sample`, { cookie: users.auditor.cookie, ...params(reauditId) });
+    expect(page.status).toBe(200);
+    expect(page.data.copiedFrom).toEqual({ auditId: originalId, title: "IHA audit Q1", methodText: "Simple random sample, 10 cases" });
+    expect(page.data.drawDefaults).toMatchObject({ method: "simple", sizeBy: "number", size: "10" });
+    expect(page.data.drawDefaults.seed).not.toBe("SEED-ORIGINAL-42");
+    // An audit that repeats nothing gets the usual blank defaults.
+    const original = await callLoader(samplePage.loader, `/audits/${originalId}/sample`, { cookie: users.auditor.cookie, ...params(originalId) });
+    expect(original.data.copiedFrom).toBeNull();
   });
 
   it("refuses a second re-audit of the same audit", async () => {

@@ -5,6 +5,7 @@ import { answerSchema, caseAnswersSchema } from "~/schemas/answer";
 import { caseRef, caseSchema } from "~/schemas/case";
 import { dateField } from "~/schemas/fields";
 import { FirstAdminSchema } from "~/schemas/account";
+import { drawFormValuesFor, drawSampleSchema, type DrawInput } from "~/schemas/sampling";
 
 const errorsOf = (r: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) => (r.success ? {} : issuesToErrors(r.error!.issues));
 
@@ -111,5 +112,18 @@ describe("form data", () => {
   it("first administrator: passwords must match and be 12 characters or more", () => {
     expect(errorsOf(FirstAdminSchema.safeParse({ name: "A", email: "a@b.nhs.uk", password: "short", confirmPassword: "short" }))).toMatchObject({ password: "Password must be 12 characters or more" });
     expect(errorsOf(FirstAdminSchema.safeParse({ name: "A", email: "a@b.nhs.uk", password: "long enough pass", confirmPassword: "different pass!" }))).toEqual({ confirmPassword: "Passwords do not match. Enter the same password twice" });
+  });
+});
+
+describe("drawFormValuesFor (a recorded draw back into the draw form)", () => {
+  const methods: Omit<DrawInput, "seed">[] = [
+    { method: "simple", stratifyBy: null, allocation: null, sizeBy: "number", size: 30, percent: null, perStratum: null, minPerStratum: 0 },
+    { method: "simple", stratifyBy: null, allocation: null, sizeBy: "percent", size: null, percent: 12.5, perStratum: null, minPerStratum: 0 },
+    { method: "stratified", stratifyBy: "team", allocation: "proportional", sizeBy: "percent", size: null, percent: 10, perStratum: null, minPerStratum: 2 },
+    { method: "stratified", stratifyBy: "service", allocation: "fixed", sizeBy: null, size: null, percent: null, perStratum: 5, minPerStratum: 0 },
+  ];
+  it.each(methods)("reads back as the same draw: %o", (m) => {
+    const values = drawFormValuesFor(m, "NEW-SEED-1");
+    expect(drawSampleSchema.parse(values)).toEqual({ ...m, seed: "NEW-SEED-1" });
   });
 });
