@@ -10,7 +10,7 @@
  * with at least one applicable answer in it, which `rollUpWithConfidence` counts.
  */
 import type { Answer } from "~/lib/answers";
-import { caseAnswers, formatPercent, rollUp, type CaseForScoring, type Figure, type RagThresholds, type Rollup } from "~/lib/scoring";
+import { formatPercent, rollUpScored, scoreCases, type CaseForScoring, type Figure, type RagThresholds, type Rollup } from "~/lib/scoring";
 import type { SettingValues } from "~/lib/settings";
 import { smallSample, wilsonInterval } from "~/lib/statistics";
 import { allCriteria, type Template } from "~/schemas/template";
@@ -90,14 +90,15 @@ const applicable = (a: Answer | null) => a === "met" || a === "partial" || a ===
  * pooled figure the cases that have at least one applicable answer in it.
  */
 export function rollUpWithConfidence(template: Template, cases: CaseForScoring[], asOf: string, settings: SettingValues = {}): RollupWithConfidence {
-  const rollup = rollUp(template, cases, asOf, settings);
+  const scored = scoreCases(template, cases, asOf, settings);
+  const rollup = rollUpScored(template, scored);
   const sectionOf = new Map(allCriteria(template).map((c) => [c.id, c.sectionId]));
   let overall = 0;
   const bySection = new Map<string, number>();
   const byService = new Map<number, number>();
-  for (const c of cases) {
+  for (const { c, answers } of scored) {
     const sections = new Set<string>();
-    for (const [criterionId, a] of Object.entries(caseAnswers(template, c, asOf, settings))) {
+    for (const [criterionId, a] of Object.entries(answers)) {
       if (applicable(a.answer)) sections.add(sectionOf.get(criterionId)!);
     }
     if (sections.size === 0) continue;

@@ -163,8 +163,20 @@ export type Rollup = {
 
 /** Pools every case × criterion answer: overall, per section, per criterion and per service. */
 export function rollUp(template: Template, cases: CaseForScoring[], asOf: string, settings: SettingValues = {}): Rollup {
+  return rollUpScored(template, scoreCases(template, cases, asOf, settings));
+}
+
+export type ScoredCase = { c: CaseForScoring; answers: Record<string, CaseAnswer> };
+
+/** Every case's answers (`caseAnswers`), computed once for callers that need them more than once. */
+export function scoreCases(template: Template, cases: CaseForScoring[], asOf: string, settings: SettingValues = {}): ScoredCase[] {
+  return cases.map((c) => ({ c, answers: caseAnswers(template, c, asOf, settings) }));
+}
+
+/** `rollUp` of cases already scored by `scoreCases`. */
+export function rollUpScored(template: Template, scored: ScoredCase[]): Rollup {
   const criteria = allCriteria(template);
-  const scored = cases.map((c) => ({ c, answers: caseAnswers(template, c, asOf, settings) }));
+  const cases = scored.map(({ c }) => c);
   const figure = (answers: (Answer | null)[]) => tally(answers, template.partialCredit, template.rag);
   const answersOf = (criterionIds: string[], subset = scored) =>
     subset.flatMap(({ answers }) => criterionIds.map((id) => answers[id].answer));
