@@ -29,7 +29,7 @@ import { caseAnswers } from "~/lib/scoring";
 import type { ModerationAnswerInput, ModerationCriterion } from "~/schemas/moderation";
 import { allCriteria } from "~/schemas/template";
 import type { AuditStatus } from "../../db/schema";
-import { logEvent, type Actor } from "~/utils/audit-log.server";
+import { logAccessDenied, logEvent, type Actor } from "~/utils/audit-log.server";
 import type { Db } from "~/utils/db.server";
 import { nowIso } from "~/utils/time.server";
 import { UserInputError } from "~/utils/validation.server";
@@ -475,8 +475,9 @@ export async function auditAwaitingBlindScoring(db: Db, auditId: number): Promis
  * Refuses (403) a reviewer any page that shows a case's first answers while the case awaits
  * their blind second scoring: the case page and the designated doctor's IHA review alike.
  */
-export async function assertNotAwaitingBlindScoring(db: Db, user: { role: string }, caseId: number): Promise<void> {
+export async function assertNotAwaitingBlindScoring(db: Db, user: { id: number; email: string; role: string }, caseId: number, request: Request): Promise<void> {
   if (user.role === "reviewer" && (await awaitingBlindScoring(db, caseId))) {
+    await logAccessDenied(db, user, request, `case ${caseId} awaits this reviewer's blind second scoring`);
     throw new Response("This case is chosen for moderation. Score it again from the moderation page first: its first answers are shown once your second scoring is saved.", {
       status: 403,
       statusText: "Forbidden",

@@ -34,6 +34,15 @@ const ACTION_LABELS: Record<string, string> = {
   settle: "Disagreement settled",
   select: "Chosen for moderation",
   draw: "Drawn for moderation",
+  view: "Case record viewed",
+  "access-denied": "Access refused",
+  export: "Downloaded",
+  "import-results": "Historical results imported",
+  "demo-data-load": "Demonstration data loaded",
+  "demo-data-remove": "Demonstration data removed",
+  "sign-in-throttled": "Sign-in refused (too many attempts)",
+  api: "API request",
+  revoke: "Revoked",
 };
 
 const actionLabel = (action: string) => ACTION_LABELS[action] ?? action;

@@ -20,6 +20,7 @@ import { assertNotAwaitingBlindScoring } from "~/models/moderation.server";
 import { getIhaReview } from "~/models/iha-reviews.server";
 import { JUDGEMENT_LABELS } from "~/schemas/iha-review";
 import { auditAsOf } from "~/models/results.server";
+import { logCaseView } from "~/utils/audit-log.server";
 import { requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/csrf.server";
 import { invalid, parseForm } from "~/utils/validation.server";
@@ -64,7 +65,8 @@ function formValues(a: { answer: string | null; note: string | null; detail: str
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { db, user, audit, c } = await load(request, params, "viewCases");
-  await assertNotAwaitingBlindScoring(db, user, c.id);
+  await assertNotAwaitingBlindScoring(db, user, c.id, request);
+  await logCaseView(db, user, { id: c.id, caseRef: c.case_ref, auditId: audit.id }, "case", request);
   const { computed, autoNa, score } = evaluate(audit, c);
   const review = await getIhaReview(db, c.id);
   const labels = Object.fromEntries(audit.template.caseFields.map((f) => [f.id, f.label]));

@@ -8,6 +8,7 @@ import { todayInLondon } from "~/lib/dates";
 import { caseSchema, type CaseInput } from "~/schemas/case";
 import { caseFormContext, requireAudit } from "~/models/audits.server";
 import { caseToFormValues, deleteCase, getCase, updateCase } from "~/models/cases.server";
+import { logCaseView } from "~/utils/audit-log.server";
 import { requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/csrf.server";
 import { invalid, orInvalid, parseForm } from "~/utils/validation.server";
@@ -24,7 +25,8 @@ async function load(request: Request, params: Record<string, string | undefined>
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { audit, c } = await load(request, params);
+  const { db, user, audit, c } = await load(request, params);
+  await logCaseView(db, user, { id: c.id, caseRef: c.case_ref, auditId: audit.id }, "change case details", request);
   return {
     audit: { id: audit.id, title: audit.title },
     caseId: c.id,

@@ -8,6 +8,7 @@ import { excludeCaseSchema } from "~/schemas/sampling";
 import { assertAuditOpen, requireAudit } from "~/models/audits.server";
 import { getCase } from "~/models/cases.server";
 import { excludeCase } from "~/models/sampling.server";
+import { logCaseView } from "~/utils/audit-log.server";
 import { requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/csrf.server";
 import { invalid, orInvalid, parseForm } from "~/utils/validation.server";
@@ -26,7 +27,8 @@ async function load(request: Request, params: Record<string, string | undefined>
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { audit, c } = await load(request, params);
+  const { db, user, audit, c } = await load(request, params);
+  await logCaseView(db, user, { id: c.id, caseRef: c.case_ref, auditId: audit.id }, "exclude case", request);
   return {
     audit: { id: audit.id, title: audit.title },
     case: { id: c.id, ref: c.case_ref, service: c.service_name, team: c.team_name, answered: c.answers.filter((a) => a.answer).length },

@@ -11,6 +11,7 @@ import { moderationAnswersSchema } from "~/schemas/moderation";
 import { requireAudit } from "~/models/audits.server";
 import { canModerate, getModerationCase, saveModeration } from "~/models/moderation.server";
 import { requireUser } from "~/utils/auth.server";
+import { logCaseView } from "~/utils/audit-log.server";
 import { readForm } from "~/utils/csrf.server";
 import { invalid, orInvalid, parseForm } from "~/utils/validation.server";
 
@@ -24,6 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { db, user } = await requireUser(request, "reviewQuality");
   const audit = await requireAudit(db, params.auditId);
   const m = await getModerationCase(db, user, audit, Number(params.caseId));
+  await logCaseView(db, user, { id: m.case.id, caseRef: m.case.ref, auditId: audit.id }, "moderation", request);
   return {
     audit: { id: audit.id, title: audit.title },
     case: m.case,

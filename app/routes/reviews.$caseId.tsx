@@ -23,6 +23,7 @@ import type { Criterion } from "~/schemas/template-types";
 import { canChangeAnswer, changeAnswerAsReviewer, getIhaCase, recordIhaReview, type IhaCase } from "~/models/iha-reviews.server";
 import { assertNotAwaitingBlindScoring } from "~/models/moderation.server";
 import { requireUser } from "~/utils/auth.server";
+import { logCaseView } from "~/utils/audit-log.server";
 import { readForm } from "~/utils/csrf.server";
 import { invalid, orInvalid, parseForm } from "~/utils/validation.server";
 
@@ -35,7 +36,7 @@ async function load(request: Request, caseIdParam: string | undefined) {
   const { db, user } = await requireUser(request, "reviewQuality");
   const ihaCase = await getIhaCase(db, Number(caseIdParam));
   if (!ihaCase) throw new Response("This is not an initial health assessment that can be reviewed.", { status: 404, statusText: "Not Found" });
-  await assertNotAwaitingBlindScoring(db, user, Number(caseIdParam));
+  await assertNotAwaitingBlindScoring(db, user, Number(caseIdParam), request);
   return { db, user, ihaCase };
 }
 
@@ -67,8 +68,9 @@ function changeValues(criterionId: string, a: IhaCase["answers"][string] | undef
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { ihaCase } = await load(request, params.caseId);
+  const { db, user, ihaCase } = await load(request, params.caseId);
   const { audit, c, answers, computed, timeliness, review } = ihaCase;
+  await logCaseView(db, user, { id: c.id, caseRef: c.case_ref, auditId: audit.id }, "IHA review", request);
   const url = new URL(request.url);
   const open = isAuditOpen(audit.status);
   const displayField = (f: (typeof audit.template.caseFields)[number]) => {

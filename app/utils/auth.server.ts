@@ -4,6 +4,7 @@
  */
 import { redirect } from "@remix-run/node";
 import { can, type Permission } from "~/lib/permissions";
+import { logAccessDenied } from "./audit-log.server";
 import { getDb, type Db } from "./db.server";
 import { getSessionUser, type SessionUser } from "./session.server";
 
@@ -22,6 +23,7 @@ export async function requireUser(request: Request, permission: Permission): Pro
     throw redirect(`/sign-in?redirectTo=${encodeURIComponent(back)}`);
   }
   if (!can(user.role, permission)) {
+    await logAccessDenied(db, user, request, `needs permission "${permission}"`);
     throw new Response("You do not have permission to see this page.", { status: 403, statusText: "Forbidden" });
   }
   return { db, user };

@@ -222,6 +222,8 @@ describe("blind second scoring, agreement and settling", () => {
     // …which is why a reviewer cannot open it until their blind second scoring is saved.
     const peek = await callLoader(casePage.loader, `/audits/${auditId}/cases/${ids.C}`, { cookie: w.users.reviewer.cookie, params: p(auditId, ids.C) });
     expect(peek.status).toBe(403);
+    const refused = await db.selectFrom("audit_log").selectAll().where("action", "=", "access-denied").where("user_id", "=", w.users.reviewer.user.id).orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(JSON.parse(refused.after!).reason).toBe(`case ${ids.C} awaits this reviewer's blind second scoring`);
     // Nor through the designated doctor's IHA review of the same case (T01), which shows the answers too.
     const review = await callLoader(ihaReview.loader, `/reviews/${ids.C}`, { cookie: w.users.reviewer.cookie, params: { caseId: String(ids.C) } });
     expect(review.status).toBe(403);
