@@ -6,21 +6,19 @@
  * its files tests/fixtures/history/*.csv: history-good.csv has 3 cases (9 rows) in Alpha and Beta.
  */
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../db/schema";
 import { getAudit } from "~/models/audits.server";
-import { parseTemplateSource, syncTemplates } from "~/models/templates.server";
 import * as adminHome from "~/routes/admin._index";
 import * as auditHome from "~/routes/audits.$auditId._index";
 import * as page from "~/routes/admin.import-results";
 import type { Db } from "~/utils/db.server";
-import { nowIso } from "~/utils/time.server";
 import { callAction, callLoader, useTempDb, userWithSession } from "./helpers";
+import { historyFixture, setUpHistoryWorld } from "./history-fixtures";
 import { callUpload, caseListFixture } from "./upload";
 
 const URL_ = "/admin/import-results";
-const history = (name: string) => ({ name, bytes: new Uint8Array(readFileSync(fileURLToPath(new URL(`../fixtures/history/${name}`, import.meta.url)))) });
+const history = (name: string) => ({ name, bytes: new Uint8Array(readFileSync(historyFixture(name))) });
 
 let env: Awaited<ReturnType<typeof useTempDb>>;
 let db: Db;
@@ -52,22 +50,8 @@ async function counts() {
 beforeAll(async () => {
   env = await useTempDb();
   db = env.db;
-  const source = readFileSync(fileURLToPath(new URL("../fixtures/history/history-fixture.yaml", import.meta.url)), "utf8");
-  const loaded = parseTemplateSource("history-fixture.yaml", source);
-  if ("problems" in loaded) throw new Error(JSON.stringify(loaded.problems));
-  expect((await syncTemplates(db, [loaded])).problems).toEqual([]);
+  await setUpHistoryWorld(db);
   for (const role of ["administrator", "auditor", "reviewer", "manager"] as const) cookies[role] = (await userWithSession(db, role)).cookie;
-  const now = nowIso();
-  const provider = await db.insertInto("providers").values({ name: "Test Trust", created_at: now, updated_at: now }).returning("id").executeTakeFirstOrThrow();
-  const [alpha] = await db
-    .insertInto("services")
-    .values([
-      { provider_id: provider.id, name: "Alpha", created_at: now, updated_at: now },
-      { provider_id: provider.id, name: "Beta", created_at: now, updated_at: now },
-    ])
-    .returning("id")
-    .execute();
-  await db.insertInto("teams").values({ service_id: alpha.id, name: "North", created_at: now, updated_at: now }).execute();
 });
 
 afterAll(async () => env.cleanup());

@@ -25,47 +25,11 @@ import { importResultsCommand } from "~/cli/import-results";
 import { getAudit } from "~/models/audits.server";
 import { IMPORTED_REASON } from "~/models/history-import.server";
 import { auditSummary } from "~/models/summary.server";
-import { parseTemplateSource, syncTemplates } from "~/models/templates.server";
 import type { Db } from "~/utils/db.server";
-import { nowIso } from "~/utils/time.server";
 import { userWithSession, useTempDb } from "./helpers";
+import { historyFixture, setUpHistoryWorld } from "./history-fixtures";
 
-const TEMPLATE = `
-key: history-fixture
-version: 1
-title: History fixture
-description: A small template for the history import tests.
-caseTypes: [CHILD]
-partialCredit: 0.5
-rag: { green: 90, amber: 75 }
-caseFields:
-  - { id: date_of_birth, label: Date of birth, type: date, required: true, notFuture: true }
-  - { id: referral, label: Date of referral, type: date }
-  - { id: seen, label: Date seen, type: date }
-sections:
-  - id: record
-    title: The record
-    criteria:
-      - id: voice
-        question: Does the record show the child's own views?
-        guidance: { met: The child's views are recorded. }
-        sources: [{ report: HAR, paragraph: "§4.4" }]
-      - id: plan
-        question: Is there a health plan?
-        guidance: { met: There is a plan. }
-        sources: [{ report: HAR, paragraph: "§4.6" }]
-  - id: timeliness
-    title: Timeliness
-    criteria:
-      - id: seen-on-time
-        question: Was the child seen within a month of referral?
-        guidance: { met: Seen within a month. }
-        answers: [met, not_met]
-        rule: { type: within_months, from: referral, to: seen, months: 1 }
-        sources: [{ report: HAR, paragraph: "§4.1" }]
-`;
-
-const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/history/${name}`, import.meta.url));
+const fixture = historyFixture;
 const GOOD = fixture("history-good.csv");
 const PROBLEMS = fixture("history-problems.csv");
 const NEW_SERVICE = fixture("history-new-service.csv");
@@ -100,21 +64,8 @@ async function counts() {
 beforeAll(async () => {
   env = await useTempDb();
   db = env.db;
-  const loaded = parseTemplateSource("history-fixture.yaml", TEMPLATE);
-  if ("problems" in loaded) throw new Error(JSON.stringify(loaded.problems));
-  expect((await syncTemplates(db, [loaded])).problems).toEqual([]);
+  await setUpHistoryWorld(db);
   await userWithSession(db, "administrator");
-  const now = nowIso();
-  const provider = await db.insertInto("providers").values({ name: "Test Trust", created_at: now, updated_at: now }).returning("id").executeTakeFirstOrThrow();
-  const [alpha] = await db
-    .insertInto("services")
-    .values([
-      { provider_id: provider.id, name: "Alpha", created_at: now, updated_at: now },
-      { provider_id: provider.id, name: "Beta", created_at: now, updated_at: now },
-    ])
-    .returning("id")
-    .execute();
-  await db.insertInto("teams").values({ service_id: alpha.id, name: "North", created_at: now, updated_at: now }).execute();
 });
 
 afterAll(async () => env.cleanup());
