@@ -57,6 +57,10 @@ export function formatNumerator(n: number): string {
 /** Rounded to 9 decimal places so floating-point noise cannot reorder equal figures. */
 const clean = (x: number) => Math.round(x * 1e9) / 1e9;
 
+/** How results across audits can be grouped (the page's "Group by"; shared with the browser). */
+export const GROUP_BY = ["provider", "service", "team"] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+
 export type RankedCriterion<C> = C & {
   /** Percentage points below the green threshold (0 or negative when at or above it). */
   belowGreen: number;

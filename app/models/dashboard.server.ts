@@ -15,6 +15,7 @@ import { addCounts, emptyCounts, figureOf, type Counts } from "~/lib/result-cell
 import {
   withConfidence,
   worstCriteria,
+  type GroupBy,
   type FigureWithConfidence,
   type RankedCriterion,
 } from "~/lib/rollup-figures";
@@ -300,8 +301,6 @@ export async function dashboardData(
 
 // --- Roll-ups across audits.
 
-export const GROUP_BY = ["provider", "service", "team"] as const;
-export type GroupBy = (typeof GROUP_BY)[number];
 
 export type ResultsFilters = {
   groupBy: GroupBy;

@@ -8,15 +8,13 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { WorstTable } from "~/components/figures";
 import { RagTag } from "~/components/ui";
 import { formatDate, isoFromParts } from "~/lib/dates";
-import { formatInterval, formatNumerator } from "~/lib/rollup-figures";
+import { formatInterval, formatNumerator, GROUP_BY, type GroupBy } from "~/lib/rollup-figures";
 import { formatPercent } from "~/lib/scoring";
 import { SMALL_SAMPLE_THRESHOLD } from "~/lib/statistics";
 import {
   DEFAULT_RAG,
-  GROUP_BY,
   pooledResults,
   resultsFilterOptions,
-  type GroupBy,
   type ResultsFilters,
   type ResultsRow,
 } from "~/models/dashboard.server";

@@ -786,6 +786,18 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
     const spark = row.getByRole("img", { name: new RegExp(`^${escapeRegExp(SERVICE)}: compliance over 1 cycle, 95\\.7%`) });
     expect(await spark.isVisible()).toBe(true);
     await checkPage(manager, "dashboard (manager)");
+
+    // Results across audits, for the template: by team, with its criteria worst first (a GET form).
+    await page.getByRole("link", { name: "results across audits" }).click();
+    await heading(page, "Results across audits");
+    await page.getByLabel("Group by", { exact: true }).selectOption({ label: "Team" });
+    await page.getByLabel("Template", { exact: true }).selectOption({ label: template.title });
+    await Promise.all([page.waitForURL(/\/results\?.*template=lac-iha/), page.getByRole("button", { name: "Show results", exact: true }).click()]);
+    const worst = page.getByTestId("worst-criteria");
+    await worst.waitFor();
+    // The first-ranked criterion is below green (the audit has 2 criteria not met).
+    expect(await worst.getByRole("row").nth(1).innerText()).toMatch(/\d+\.\d points/);
+    await checkPage(manager, "results across audits, by team, worst criteria");
   });
 
   test("the administrator imports last year's audit from a spreadsheet, and the trend gains its point", async () => {

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * "The server never answers 500 to a user's mistake": every route's loader and action, called
  * by an administrator (who may reach them all) with ids that do not exist or are not numbers,
