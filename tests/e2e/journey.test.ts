@@ -8,7 +8,7 @@
  *   the first audit completed → a reviewer moderates both cases blind and settles a
  *   disagreement → a manager sees the moderated result, the report, the action plan, trends
  *   and the dashboard → the administrator imports last year's results from a spreadsheet →
- *   a tour of every page (both audits' pages) as the administrator.
+ *   a tour of every page (both audits' pages) as the administrator and as the manager.
  *
  * Every page visited is checked with axe-core (WCAG 2.0/2.1/2.2 A and AA), including each page
  * showing validation errors, and for console errors from our own origin. It also checks the
@@ -835,7 +835,7 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
     expect(await page.locator('svg[role="img"]').count()).toBeGreaterThan(0);
   });
 
-  test("every page opens in the browser for the administrator: no error page, hydrated, no console errors, axe-clean", async () => {
+  test("every page opens in the browser for the administrator and the manager: no error page, hydrated, no console errors, axe-clean", async () => {
     // Real ids from the journey's database (read only), one for each kind of route parameter.
     const db = new Database(inject("databaseUrl"), { readonly: true, fileMustExist: true });
     const one = (query: string) => {
@@ -876,22 +876,28 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
     };
     const pages = [...new Set(idSets.flatMap((ids) => names.map((n) => urlOf(n, ids))).filter((u): u is string => u !== null))];
     expect(pages.length).toBeGreaterThan(40);
-    const { page } = admin;
     const failures: string[] = [];
-    for (const url of pages) {
-      current = page;
-      const res = await page.goto(baseUrl + url, { waitUntil: "load" });
-      const status = res?.status() ?? 0;
-      if (status >= 500) failures.push(`${url}: ${status}`);
-      if (status >= 400) {
-        // A page this state does not offer (a complete audit cannot be edited; no re-audit to
-        // compare): the browser reports the refused document itself, which is expected here.
-        admin.errors.splice(0, admin.errors.length, ...admin.errors.filter((e) => !e.includes(`${status}`) || !e.includes(url)));
-        continue;
+    // The administrator reaches every page; the manager sees figures only, laid out differently.
+    for (const [who, tp] of [["administrator", admin], ["manager", manager]] as const) {
+      let opened = 0;
+      for (const url of pages) {
+        current = tp.page;
+        const res = await tp.page.goto(baseUrl + url, { waitUntil: "load" });
+        const status = res?.status() ?? 0;
+        if (status >= 500) failures.push(`${who} ${url}: ${status}`);
+        if (status >= 400) {
+          // A page this state or role does not offer (a complete audit cannot be edited; no
+          // re-audit to compare; a manager sees no cases): the browser reports the refused
+          // document itself, which is expected here.
+          tp.errors.splice(0, tp.errors.length, ...tp.errors.filter((e) => !e.includes(`${status}`) || !e.includes(url)));
+          continue;
+        }
+        await waitForHydration(tp.page);
+        if (await tp.page.getByText("Sorry, there is a problem with the service").count()) failures.push(`${who} ${url}: the error page after hydration`);
+        await checkPage(tp, `tour (${who}): ${url}`);
+        opened += 1;
       }
-      await waitForHydration(page);
-      if (await page.getByText("Sorry, there is a problem with the service").count()) failures.push(`${url}: the error page after hydration`);
-      await checkPage(admin, `tour: ${url}`);
+      expect(opened, `pages the ${who} could open`).toBeGreaterThan(who === "administrator" ? 40 : 15);
     }
     expect(failures).toEqual([]);
   });
