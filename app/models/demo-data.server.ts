@@ -484,6 +484,8 @@ export async function removeDemoData(db: Db, actor: NonNullable<Actor>): Promise
       await trx.deleteFrom("samples").where("audit_id", "in", demoAudits).execute();
       await trx.deleteFrom("pending_imports").where("audit_id", "in", demoAudits).execute();
       await trx.deleteFrom("audit_services").where("audit_id", "in", demoAudits).execute();
+      await trx.deleteFrom("result_cells").where("audit_id", "in", demoAudits).execute();
+      await trx.deleteFrom("result_criteria").where("audit_id", "in", demoAudits).execute();
       counts.audits = Number((await trx.deleteFrom("audits").where("id", "in", demoAudits).executeTakeFirst()).numDeletedRows);
     }
     if (serviceIds.length) {

@@ -17,7 +17,7 @@ let db: Db;
 let admin: { id: number; email: string };
 const TODAY = "2026-05-14";
 
-async function count(table: "providers" | "services" | "teams" | "audits" | "cases" | "answers" | "audit_services"): Promise<number> {
+async function count(table: "providers" | "services" | "teams" | "audits" | "cases" | "answers" | "audit_services" | "result_cells" | "result_criteria"): Promise<number> {
   const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -182,6 +182,9 @@ describe("generateDemoData", () => {
     expect(await count("cases")).toBe(1);
     expect(await count("answers")).toBe(1);
     expect(await count("audit_services")).toBe(1);
+    // The stored results of the demonstration audits go too (the real audit is not finished).
+    expect(await count("result_cells")).toBe(0);
+    expect(await count("result_criteria")).toBe(0);
     expect(await db.selectFrom("providers").selectAll().execute()).toEqual(real.providers);
     expect(await db.selectFrom("audits").selectAll().execute()).toEqual(real.audits);
     expect(await db.selectFrom("cases").selectAll().execute()).toEqual(real.cases);
