@@ -107,11 +107,9 @@ export function FigureTable({
 
 type RankedFig = Fig & { criterionId: string; question: string; belowGreen: number };
 
-/** Criteria ranked by how far below the green threshold they are, worst first. */
-export function WorstTable({ rows, green, caption = "Worst criteria first" }: { rows: RankedFig[]; green: number; caption?: string }) {
-  if (rows.length === 0) return null;
+function RankedTable({ rows, green, caption, first, testId }: { rows: RankedFig[]; green: number; caption: string; first: number; testId: string }) {
   return (
-    <table className="nhsuk-table-responsive nhsuk-table" data-testid="worst-criteria">
+    <table className="nhsuk-table-responsive nhsuk-table" data-testid={testId}>
       <caption className="nhsuk-table__caption">{caption}</caption>
       <thead className="nhsuk-table__head">
         <tr className="nhsuk-table__row">
@@ -130,7 +128,7 @@ export function WorstTable({ rows, green, caption = "Worst criteria first" }: { 
       <tbody className="nhsuk-table__body">
         {rows.map((c, i) => (
           <tr className="nhsuk-table__row" key={c.criterionId} data-row={`worst-${c.criterionId}`}>
-            <td className="nhsuk-table__cell app-table-numeric">{i + 1}</td>
+            <td className="nhsuk-table__cell app-table-numeric">{first + i}</td>
             <th scope="row" className="nhsuk-table__cell">
               {c.question}
             </th>
@@ -150,5 +148,38 @@ export function WorstTable({ rows, green, caption = "Worst criteria first" }: { 
         ))}
       </tbody>
     </table>
+  );
+}
+
+/**
+ * Criteria ranked by how far below the green threshold they are, worst first: those below green
+ * in the table, the rest (at or above green) folded away beneath it, still in rank order.
+ */
+export function WorstTable({ rows, green, caption = "Worst criteria first" }: { rows: RankedFig[]; green: number; caption?: string }) {
+  if (rows.length === 0) return null;
+  const below = rows.filter((r) => r.belowGreen > 0);
+  const rest = rows.slice(below.length);
+  return (
+    <>
+      {below.length > 0 ? (
+        <RankedTable rows={below} green={green} caption={caption} first={1} testId="worst-criteria" />
+      ) : (
+        <p data-testid="worst-criteria">
+          {caption}: every criterion with applicable cases is at or above green ({green}%).
+        </p>
+      )}
+      {rest.length > 0 && (
+        <details className="nhsuk-details">
+          <summary className="nhsuk-details__summary">
+            <span className="nhsuk-details__summary-text">
+              {rest.length === 1 ? "The 1 criterion" : `The ${rest.length} criteria`} at or above green ({green}%)
+            </span>
+          </summary>
+          <div className="nhsuk-details__text">
+            <RankedTable rows={rest} green={green} caption="At or above green, in rank order" first={below.length + 1} testId="criteria-at-or-above-green" />
+          </div>
+        </details>
+      )}
+    </>
   );
 }

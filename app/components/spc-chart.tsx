@@ -230,15 +230,20 @@ export function SpcChart({ series, id }: { series: TrendSeries; id: string }) {
 
 /**
  * A small line of a service's compliance over its cycles, for the dashboard: the target as a
- * dotted line, the latest point marked in its variation's colour and shape. Scaled 0–100%.
- * The label says in words what it shows; the trend page has the full chart and data table.
+ * dotted line, the latest point marked in its variation's colour and shape. The scale spans the
+ * values and the target with 5 points either side (at least 10 points, within 0–100%), so a
+ * change shows. The label says in words what it shows; the trend page has the full chart.
  */
 export function Sparkline({ values, target, variation, label }: { values: number[]; target: number | null; variation: Variation; label: string }) {
   const w = 120;
   const h = 36;
   const pad = 6;
   const x = (i: number) => (values.length === 1 ? w / 2 : pad + (i * (w - 2 * pad)) / (values.length - 1));
-  const y = (v: number) => pad + ((100 - Math.max(0, Math.min(100, v))) * (h - 2 * pad)) / 100;
+  const all = target === null ? values : [...values, target];
+  let lo = Math.max(0, Math.min(...all, 100) - 5);
+  let hi = Math.min(100, Math.max(...all, 0) + 5);
+  if (hi - lo < 10) [lo, hi] = hi >= 100 ? [90, 100] : [Math.max(0, lo), Math.max(0, lo) + 10];
+  const y = (v: number) => pad + ((hi - Math.max(lo, Math.min(hi, v))) * (h - 2 * pad)) / (hi - lo);
   const last = values.length - 1;
   return (
     <svg className="app-sparkline" width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={label} data-points={values.length}>

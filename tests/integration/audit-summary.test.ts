@@ -34,6 +34,7 @@ import { auditSummary } from "~/models/summary.server";
 import { parseTemplateSource, syncTemplates } from "~/models/templates.server";
 import * as newAudit from "~/routes/audits.new";
 import * as resultsPage from "~/routes/audits.$auditId.results";
+import { WorstTable } from "~/components/figures";
 import type { Db } from "~/utils/db.server";
 import { nowIso } from "~/utils/time.server";
 import { callAction, callLoader, userWithSession, useTempDb } from "./helpers";
@@ -208,6 +209,35 @@ describe("the results page", () => {
     expect(worst.indexOf("Is there a health plan")).toBeLessThan(worst.indexOf("Does the record show"));
     expect(worst.indexOf("Does the record show")).toBeLessThan(worst.indexOf("Is there an up-to-date chronology"));
     expect(rowOf("worst-plan")).toBe("1 Is there a health plan with named actions? 62.5% 27.5 points 95% CI 21.9% to 90.8% Small sample : 4 applicable cases, fewer than 10 2.5 / 4 Red 2 1 1");
+  });
+
+  it("folds the criteria at or above green away beneath the worst ones, ranks continuing", () => {
+    const fig = (criterionId: string, percent: number) => ({
+      criterionId,
+      question: `Question ${criterionId}`,
+      belowGreen: 90 - percent,
+      percent,
+      numerator: percent / 10,
+      denominator: 10,
+      rag: (percent >= 90 ? "green" : percent >= 75 ? "amber" : "red") as "green" | "amber" | "red",
+      met: percent / 10,
+      partial: 0,
+      notMet: 10 - percent / 10,
+      na: 0,
+      ciLow: 0,
+      ciHigh: 100,
+      smallSample: false,
+      applicableCases: 10,
+    });
+    const text = (h: string) => h.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+    const html = renderToStaticMarkup(createElement(WorstTable, { rows: [fig("a", 50), fig("b", 90), fig("c", 100)], green: 90 }));
+    const [main, folded] = html.split("<details");
+    expect(text(main)).toContain("1 Question a 50.0% 40.0 points");
+    expect(main).not.toContain("Question b");
+    expect(text(folded)).toContain("The 2 criteria at or above green (90%)");
+    expect(text(folded)).toMatch(/2 Question b 90\.0% At or above .* 3 Question c 100\.0% At or above/);
+    const allGreen = renderToStaticMarkup(createElement(WorstTable, { rows: [fig("c", 100)], green: 90 }));
+    expect(text(allGreen)).toContain("Worst criteria first: every criterion with applicable cases is at or above green (90%).");
   });
 });
 
