@@ -7,10 +7,13 @@
  * with the number of answers stored.
  *
  * Every write that can change a finished audit's figures calls `refreshAuditResults` inside its
- * own transaction: completing, reopening or closing an audit, settling a moderation
- * disagreement, a designated doctor's change of an answer, importing historical results and
- * loading demonstration data. A finished audit with no stored results (finished before they
- * were stored) gets them on first read (`ensureStoredResults`).
+ * own transaction: completing or reopening an audit (reopening clears them), settling a
+ * moderation disagreement, importing historical results and loading demonstration data. Other
+ * changes to answers and cases are refused once an audit is complete (a designated doctor's
+ * change of an answer included), and closing a complete audit does not change its figures. Any
+ * new write to a finished audit's answers, cases or status must call it too. A finished audit
+ * with no stored results (finished before they were stored) gets them on first read
+ * (`ensureStoredResults`).
  */
 import { tallyAudit, type Counts } from "~/lib/result-cells";
 import type { Db } from "~/utils/db.server";
