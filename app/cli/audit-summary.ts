@@ -9,14 +9,13 @@ import { RAG_LABELS, formatPercent } from "~/lib/scoring";
 import { getAudit } from "~/models/audits.server";
 import { auditFigures, auditSummary } from "~/models/summary.server";
 import { getDb } from "~/utils/db.server";
-import type { Io } from "./import-cases";
+import { consoleIo, type Io } from "./common";
 
 export const AUDIT_SUMMARY_USAGE = `Usage: npm run cli -- audit-summary <id> [--json]
 
   <id>    the audit (its number in the page address: /audits/<id>)
   --json  print the summary as JSON (percentages 0–100, full precision) instead of a table`;
 
-const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
 function parseCommandArgs(args: string[]): { id: string; json: boolean } | string {
   const r = readArgs(args, { json: { type: "boolean" } });

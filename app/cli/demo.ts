@@ -3,10 +3,10 @@
  * years of quarterly audits (app/models/demo-data.server.ts); `npm run cli -- demo --remove`
  * removes it again. Exit code 1 when it cannot be done, 2 for bad usage.
  */
-import { can } from "~/lib/permissions";
 import { DemoDataExistsError, generateDemoData, removeDemoData } from "~/models/demo-data.server";
 import { getDb } from "~/utils/db.server";
-import type { Io } from "./import-cases";
+import { readArgs } from "./args";
+import { actingUser, consoleIo, type Io } from "./common";
 
 export const DEMO_USAGE = `Usage: npm run cli -- demo [--seed <text>] [--user <email>]
        npm run cli -- demo --remove [--user <email>]
@@ -15,21 +15,13 @@ export const DEMO_USAGE = `Usage: npm run cli -- demo [--seed <text>] [--user <e
   --remove        remove the demonstration data (its providers, services, teams, audits, cases and answers)
   --user <email>  who is loading or removing it: an active administrator (default: the first active administrator)`;
 
-const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
 function parseArgs(args: string[]): { seed: string; remove: boolean; user?: string } | string {
-  const o: { seed: string; remove: boolean; user?: string } = { seed: "demo", remove: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--remove") o.remove = true;
-    else if (a === "--seed" || a === "--user") {
-      const v = args[++i];
-      if (v === undefined || v.startsWith("--") || v.trim() === "") return `${a} needs a value`;
-      if (a === "--seed") o.seed = v;
-      else o.user = v;
-    } else return `Unknown option ${a}`;
-  }
-  return o;
+  const r = readArgs(args, { seed: { type: "string" }, user: { type: "string" }, remove: { type: "boolean" } });
+  if (typeof r === "string") return r;
+  if (r.positionals.length > 0) return `Unknown argument ${r.positionals[0]}`;
+  for (const name of ["seed", "user"] as const) if (r.values[name] !== undefined && !r.values[name]!.trim()) return `--${name} needs a value`;
+  return { seed: r.values.seed ?? "demo", remove: r.values.remove ?? false, user: r.values.user };
 }
 
 /** Runs the command; returns the exit code. Leaves the database open (main.ts closes it). */
@@ -44,17 +36,8 @@ export async function demoCommand(args: string[], io: Io = consoleIo): Promise<n
     io.err("Create the first administrator account first (npm start, then open the app)");
     return 1;
   }
-  let q = db.selectFrom("users").select(["id", "email", "role", "disabled_at"]);
-  q = options.user ? q.where("email", "=", options.user.trim().toLowerCase()) : q.where("role", "=", "administrator").where("disabled_at", "is", null).orderBy("id").limit(1);
-  const user = await q.executeTakeFirst();
-  if (!user) {
-    io.err(options.user ? `There is no user with the email address ${options.user}` : "There is no active administrator. Name the user with --user <email>");
-    return 1;
-  }
-  if (user.disabled_at || !can(user.role, "manageOrganisation")) {
-    io.err(`${user.email} cannot load or remove demonstration data: the user must be an active administrator`);
-    return 1;
-  }
+  const user = await actingUser(db, io, options.user, "manageOrganisation", "load or remove demonstration data", "an active administrator");
+  if (!user) return 1;
   const actor = { id: user.id, email: user.email };
   try {
     if (options.remove) {

@@ -6,22 +6,13 @@
  * headings. Problems go to stderr one per line; the exit code is 0 only when cases were imported.
  */
 import { isAuditOpen } from "~/lib/audit-status";
-import { readFileSync, statSync } from "node:fs";
-import { readArgs } from "./args";
-import { basename } from "node:path";
 import { findHeader } from "~/lib/case-list";
-import { can } from "~/lib/permissions";
 import { getAudit } from "~/models/audits.server";
-import {
-  caseListMaxBytes,
-  importCaseList,
-  importTargets,
-  mappingProblems,
-  readCaseList,
-  suggestedMapping,
-  tooBigMessage,
-} from "~/models/case-import.server";
+import { importCaseList, importTargets, mappingProblems, suggestedMapping } from "~/models/case-import.server";
 import { getDb } from "~/utils/db.server";
+import { readArgs } from "./args";
+import { actingUser, consoleIo, readListFile, type Io } from "./common";
+
 
 export const IMPORT_CASES_USAGE = `Usage: npm run cli -- import-cases --audit <id> [--user <email>] [--pseudonymise-column <heading>] [--valid-only] <file>
 
@@ -31,9 +22,7 @@ export const IMPORT_CASES_USAGE = `Usage: npm run cli -- import-cases --audit <i
   --valid-only                    import the valid rows even when other rows have problems (default: import nothing unless every row is valid)
   <file>                          a CSV or Excel (.xlsx) file whose first row holds the column headings`;
 
-export type Io = { out: (line: string) => void; err: (line: string) => void };
 
-const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
 type Options = { audit?: string; user?: string; pseudonymiseColumn?: string; validOnly: boolean; file?: string };
 
@@ -66,37 +55,14 @@ export async function importCasesCommand(args: string[], io: Io = consoleIo): Pr
     return 1;
   }
 
-  let q = db.selectFrom("users").select(["id", "email", "role", "disabled_at"]);
-  q = options.user ? q.where("email", "=", options.user.trim().toLowerCase()) : q.where("role", "=", "administrator").where("disabled_at", "is", null).orderBy("id").limit(1);
-  const user = await q.executeTakeFirst();
-  if (!user) {
-    io.err(options.user ? `There is no user with the email address ${options.user}` : "There is no active administrator. Name the user with --user <email>");
-    return 1;
-  }
-  if (user.disabled_at || !can(user.role, "manageSample")) {
-    io.err(`${user.email} cannot import cases: the user must be an active administrator or auditor`);
-    return 1;
-  }
+  const user = await actingUser(db, io, options.user, "manageSample", "import cases", "an active administrator or auditor");
+  if (!user) return 1;
 
   const path = options.file!;
-  const maxBytes = caseListMaxBytes();
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    io.err(`There is no file ${path}`);
-    return 1;
-  }
-  if (size > maxBytes) {
-    io.err(`${path}: ${tooBigMessage(maxBytes)}`);
-    return 1;
-  }
-  const file = { name: basename(path), bytes: new Uint8Array(readFileSync(path)) };
-  const table = await readCaseList(file, maxBytes);
-  if (!table.ok) {
-    io.err(`${path}: ${table.message}`);
-    return 1;
-  }
+  const read = await readListFile(io, path);
+  if (!read) return 1;
+  const { table } = read;
+  const file = { name: read.name };
 
   const mapping = await suggestedMapping(db, audit, table.headers);
   if (options.pseudonymiseColumn) {

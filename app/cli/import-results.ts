@@ -5,13 +5,9 @@
  * id. Every problem goes to stderr, one per line; nothing is written unless the whole file is good.
  */
 import { readArgs } from "./args";
-import { readFileSync, statSync } from "node:fs";
-import { basename } from "node:path";
-import { can } from "~/lib/permissions";
-import { caseListMaxBytes, readCaseList, tooBigMessage } from "~/models/case-import.server";
 import { importHistoricalResults } from "~/models/history-import.server";
 import { getDb } from "~/utils/db.server";
-import type { Io } from "./import-cases";
+import { actingUser, consoleIo, readListFile, type Io } from "./common";
 
 export const IMPORT_RESULTS_USAGE = `Usage: npm run cli -- import-results <file.csv> --template <key>@<version> --title "<title>" --period <start>..<end> [--create-missing --provider "<name>"] [--user <email>]
 
@@ -24,7 +20,6 @@ export const IMPORT_RESULTS_USAGE = `Usage: npm run cli -- import-results <file.
   --provider <name>   the provider for --create-missing
   --user <email>      who is importing: an active administrator (default: the first active administrator)`;
 
-const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
 type Options = { file?: string; template?: string; title?: string; period?: string; createMissing: boolean; provider?: string; user?: string };
 
@@ -56,37 +51,13 @@ export async function importResultsCommand(args: string[], io: Io = consoleIo): 
   }
   const db = await getDb();
 
-  let q = db.selectFrom("users").select(["id", "email", "role", "disabled_at"]);
-  q = options.user ? q.where("email", "=", options.user.trim().toLowerCase()) : q.where("role", "=", "administrator").where("disabled_at", "is", null).orderBy("id").limit(1);
-  const user = await q.executeTakeFirst();
-  if (!user) {
-    io.err(options.user ? `There is no user with the email address ${options.user}` : "There is no active administrator. Name the user with --user <email>");
-    return 1;
-  }
-  if (user.disabled_at || !can(user.role, "manageOrganisation")) {
-    io.err(`${user.email} cannot import historical results: the user must be an active administrator`);
-    return 1;
-  }
+  const user = await actingUser(db, io, options.user, "manageOrganisation", "import historical results", "an active administrator");
+  if (!user) return 1;
 
   const path = options.file!;
-  const maxBytes = caseListMaxBytes();
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    io.err(`There is no file ${path}`);
-    return 1;
-  }
-  if (size > maxBytes) {
-    io.err(`${path}: ${tooBigMessage(maxBytes)}`);
-    return 1;
-  }
-  const name = basename(path);
-  const table = await readCaseList({ name, bytes: new Uint8Array(readFileSync(path)) }, maxBytes);
-  if (!table.ok) {
-    io.err(`${path}: ${table.message}`);
-    return 1;
-  }
+  const read = await readListFile(io, path);
+  if (!read) return 1;
+  const { name, table } = read;
 
   const outcome = await importHistoricalResults(db, user, table, {
     template: options.template!,

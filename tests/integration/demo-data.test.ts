@@ -79,6 +79,20 @@ describe("demo command without users", () => {
     expect(err.join("\n")).toBe("Create the first administrator account first (npm start, then open the app)");
     expect(await count("providers")).toBe(0);
   });
+
+  it("answers bad usage with exit code 2, the problem and the usage, changing nothing", async () => {
+    for (const [args, problem] of [
+      [["--bogus"], "Unknown option --bogus."],
+      [["--seed"], "--seed needs a value."],
+      [["--seed", " "], "--seed needs a value."],
+      [["extra"], "Unknown argument extra."],
+    ] as const) {
+      const err: string[] = [];
+      expect(await demoCommand([...args], { out: () => {}, err: (l) => err.push(l) }), args.join(" ")).toBe(2);
+      expect(err.join("\n")).toMatch(new RegExp(`^${problem.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")}\n\nUsage: npm run cli -- demo`));
+    }
+    expect(await count("providers")).toBe(0);
+  });
 });
 
 describe("generateDemoData", () => {
