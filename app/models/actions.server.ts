@@ -135,6 +135,24 @@ export async function listActions(db: Db, filters: ActionFilters & { auditId?: n
   return toActionRows(db, rows, today);
 }
 
+/** Counts for the manager's dashboard: actions open, in progress, and overdue (not done, due before `today`). */
+export async function actionSummary(db: Db, today: string): Promise<{ open: number; inProgress: number; overdue: number }> {
+  const rows = await db
+    .selectFrom("actions")
+    .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("status", "<>", "done")
+    .groupBy("status")
+    .execute();
+  const overdue = await db
+    .selectFrom("actions")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("status", "<>", "done")
+    .where("due_date", "<", today)
+    .executeTakeFirstOrThrow();
+  const of = (status: string) => Number(rows.find((r) => r.status === status)?.n ?? 0);
+  return { open: of("open"), inProgress: of("in_progress"), overdue: Number(overdue.n) };
+}
+
 /** One action of an audit, or undefined. */
 export async function getAction(db: Db, auditId: number, actionId: number, today: string): Promise<ActionRow | undefined> {
   if (!Number.isInteger(actionId) || actionId <= 0) return undefined;

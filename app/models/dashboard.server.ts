@@ -29,6 +29,7 @@ import {
   storedCells,
   storedCriteria,
 } from "./stored-results.server";
+import { actionSummary } from "./actions.server";
 import { getTemplateVersion } from "./templates.server";
 import { latestTemplateVersion } from "./trends.server";
 
@@ -154,9 +155,15 @@ export type DashboardTemplate = {
 export async function dashboardData(
   db: Db,
   today: string
-): Promise<{ today: string; templates: DashboardTemplate[] }> {
+): Promise<{
+  today: string;
+  templates: DashboardTemplate[];
+  /** The action plans to chase: actions not done, and how many are overdue. */
+  actions: Awaited<ReturnType<typeof actionSummary>>;
+}> {
+  const actions = await actionSummary(db, today);
   const audits = await doneAudits(db, { today });
-  if (audits.length === 0) return { today, templates: [] };
+  if (audits.length === 0) return { today, templates: [], actions };
   const template = templateCache(db);
   const scope = await db
     .selectFrom("audit_services")
@@ -296,7 +303,7 @@ export async function dashboardData(
     (a, b) =>
       a.title.localeCompare(b.title, "en-GB") || a.key.localeCompare(b.key)
   );
-  return { today, templates };
+  return { today, templates, actions };
 }
 
 // --- Roll-ups across audits.

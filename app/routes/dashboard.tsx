@@ -68,6 +68,33 @@ export default function Dashboard() {
         percentage points since the service&apos;s previous cycle. For figures
         across audits, see <Link to="/results">results across audits</Link>.
       </p>
+      <section aria-labelledby="actions-heading" className="nhsuk-u-margin-bottom-6" data-testid="dashboard-actions">
+        <h2 id="actions-heading">Action plans</h2>
+        {d.actions.open + d.actions.inProgress === 0 ? (
+          <p>No action is open.</p>
+        ) : (
+          <>
+            <p>
+              {d.actions.overdue > 0 ? (
+                <strong className="nhsuk-tag nhsuk-tag--red">{d.actions.overdue} overdue</strong>
+              ) : (
+                <strong className="nhsuk-tag nhsuk-tag--green">None overdue</strong>
+              )}{" "}
+              {d.actions.open} open, {d.actions.inProgress} in progress.
+            </p>
+            <ul className="nhsuk-list">
+              {d.actions.overdue > 0 && (
+                <li>
+                  <Link to="/actions?overdue=yes">See the overdue actions</Link>
+                </li>
+              )}
+              <li>
+                <Link to="/actions">See every action</Link>
+              </li>
+            </ul>
+          </>
+        )}
+      </section>
       {d.templates.length === 0 ? (
         <p>
           No audit is complete yet. The dashboard fills in once audits are

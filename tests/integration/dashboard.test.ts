@@ -209,6 +209,44 @@ describe("dashboardData", () => {
     ).toBeLessThan(trend.overall.points[0].percent);
   }, 60_000);
 
+  it("counts the action plans to chase: open, in progress and overdue (not done, due before today), links to them", async () => {
+    expect((await dashboardData(db, TODAY)).actions).toEqual({ open: 0, inProgress: 0, overdue: 0 });
+    const auditId = (await db.selectFrom("audits").select("id").orderBy("id").executeTakeFirstOrThrow()).id;
+    const now = new Date().toISOString();
+    const action = (status: "open" | "in_progress" | "done", due: string) => ({
+      audit_id: auditId,
+      criterion_id: null,
+      description: `Action ${status} due ${due}`,
+      owner_user_id: null,
+      owner_role: "Named nurse",
+      due_date: due,
+      status,
+      evidence: status === "done" ? "Done" : null,
+      created_by: users.admin.user.id,
+      created_at: now,
+      updated_at: now,
+      completed_at: status === "done" ? now : null,
+    });
+    const ids = (
+      await db
+        .insertInto("actions")
+        .values([action("open", "2026-05-13"), action("open", TODAY), action("in_progress", "2026-01-01"), action("done", "2026-01-01")])
+        .returning("id")
+        .execute()
+    ).map((r) => r.id);
+    try {
+      // Due yesterday and open, due in January and in progress: overdue; due today: not yet; done: never.
+      expect((await dashboardData(db, TODAY)).actions).toEqual({ open: 2, inProgress: 1, overdue: 2 });
+      const page = await callLoader(dashboardPage.loader, "/dashboard", { cookie: users.manager.cookie });
+      const html = await render(page.data, dashboardPage.default);
+      expect(html).toContain('href="/actions?overdue=yes"');
+      // The page is as of the real today, when all three not done are past due.
+      expect(html.replace(/<!-- -->/g, "")).toContain("3 overdue</strong> 2 open, 1 in progress.");
+    } finally {
+      await db.deleteFrom("actions").where("id", "in", ids).execute();
+    }
+  });
+
   it("shows the dashboard as it stood on a past day: audits completed later are left out", async () => {
     const d = await dashboardData(db, QUARTERS[6].end);
     for (const t of d.templates) {
