@@ -525,6 +525,23 @@ export type ImportPreview = {
   problemCount: number;
 };
 
+/** A checked row of an imported file as a `cases` row (the case import's population, or an imported historical audit's sample). */
+export function importedCaseRow(auditId: number, input: CaseInput, actorId: number, now: string, { inSample }: { inSample: boolean }) {
+  return {
+    audit_id: auditId,
+    case_ref: input.caseRef,
+    service_id: input.serviceId,
+    team_id: input.teamId,
+    case_type: input.caseType,
+    fields: JSON.stringify(input.fields),
+    created_by: actorId,
+    created_at: now,
+    updated_at: now,
+    in_sample: inSample ? 1 : 0,
+    origin: "import" as const,
+  };
+}
+
 function previewRow(audit: AuditWithTemplate, line: number, input: CaseInput): PreviewRow {
   const fields: Record<string, string> = {};
   for (const f of audit.template.caseFields) {
@@ -624,19 +641,7 @@ export async function importCaseList(
       await trx
         .insertInto("cases")
         .values(
-          analysis.valid.slice(i, i + INSERT_CHUNK).map(({ input }) => ({
-            audit_id: audit.id,
-            case_ref: input.caseRef,
-            service_id: input.serviceId,
-            team_id: input.teamId,
-            case_type: input.caseType,
-            fields: JSON.stringify(input.fields),
-            created_by: actor.id,
-            created_at: now,
-            updated_at: now,
-            in_sample: 0,
-            origin: "import",
-          })),
+          analysis.valid.slice(i, i + INSERT_CHUNK).map(({ input }) => importedCaseRow(audit.id, input, actor.id, now, { inSample: false })),
         )
         .execute();
     }

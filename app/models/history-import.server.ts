@@ -29,7 +29,7 @@ import { logEvent, type Actor } from "~/utils/audit-log.server";
 import type { Db } from "~/utils/db.server";
 import { nowIso } from "~/utils/time.server";
 import { getAudit, type AuditWithTemplate } from "./audits.server";
-import { analyseCaseList, type CaseListTable, type ColumnMapping } from "./case-import.server";
+import { analyseCaseList, importedCaseRow, type CaseListTable, type ColumnMapping } from "./case-import.server";
 import { currentSettings } from "./settings.server";
 import { getTemplateVersionByKey, type TemplateVersion } from "./templates.server";
 import { refreshAuditResults } from "./stored-results.server";
@@ -367,19 +367,7 @@ export async function importHistoricalResults(
         const input = inputByLine.get(g.first)!;
         const row = await trx
           .insertInto("cases")
-          .values({
-            audit_id: audit.id,
-            case_ref: input.caseRef,
-            service_id: input.serviceId,
-            team_id: input.teamId,
-            case_type: input.caseType,
-            fields: JSON.stringify(input.fields),
-            created_by: actor.id,
-            created_at: now,
-            updated_at: now,
-            in_sample: 1,
-            origin: "import",
-          })
+          .values(importedCaseRow(audit.id, input, actor.id, now, { inSample: true }))
           .returning("id")
           .executeTakeFirstOrThrow();
         caseIds.set(g, row.id);
