@@ -22,6 +22,16 @@ export function BackLink({ to, children }: { to: string; children: ReactNode }) 
   );
 }
 
+/** A case's details as summary list rows: service, team, case type and the template's case fields (already formatted). */
+export function caseDetailRows(c: { service: string; team: string | null; caseType: string; fields: { label: string; value: ReactNode }[] }) {
+  return [
+    { key: "Service", value: c.service },
+    { key: "Team", value: c.team ?? "None" },
+    { key: "Case type", value: c.caseType },
+    ...c.fields.map((f) => ({ key: f.label, value: f.value })),
+  ];
+}
+
 export function SummaryList({ rows }: { rows: { key: ReactNode; value: ReactNode; action?: ReactNode }[] }) {
   return (
     <dl className="nhsuk-summary-list">

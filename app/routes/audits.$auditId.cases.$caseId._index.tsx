@@ -6,7 +6,7 @@ import { useMemo, useState } from "react";
 import { useForm, type UseFormReturn } from "react-hook-form";
 import { CriterionGuidance } from "~/components/criterion-guidance";
 import { Button, GovForm, Radios, Select, Textarea, TextInput } from "~/components/form";
-import { BackLink, RagTag, SummaryList } from "~/components/ui";
+import { BackLink, caseDetailRows, RagTag, SummaryList } from "~/components/ui";
 import { ANSWER_LABELS, type Answer } from "~/lib/answers";
 import { formatDate } from "~/lib/dates";
 import { can } from "~/lib/permissions";
@@ -401,10 +401,7 @@ export default function ScoreCase() {
       )}
       <SummaryList
         rows={[
-          { key: "Service", value: data.case.service },
-          { key: "Team", value: data.case.team ?? "None" },
-          { key: "Case type", value: data.case.caseType },
-          ...data.case.fields.map((f) => ({ key: f.label, value: f.value })),
+          ...caseDetailRows(data.case),
           {
             key: "Case score",
             value: (

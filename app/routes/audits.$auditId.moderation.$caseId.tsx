@@ -4,7 +4,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
 import { useForm } from "react-hook-form";
 import { Button, GovForm, Radios, Textarea } from "~/components/form";
-import { BackLink, SummaryList } from "~/components/ui";
+import { BackLink, caseDetailRows, SummaryList } from "~/components/ui";
 import { ANSWER_LABELS } from "~/lib/answers";
 import { formatDateTimeLondon } from "~/lib/dates";
 import { moderationAnswersSchema } from "~/schemas/moderation";
@@ -70,10 +70,7 @@ export default function ModerateCase() {
       {data.locked && <p>A disagreement on this case has been settled, so its second scoring can no longer change.</p>}
       <SummaryList
         rows={[
-          { key: "Service", value: data.case.service },
-          { key: "Team", value: data.case.team ?? "None" },
-          { key: "Case type", value: data.case.caseType },
-          ...data.case.fields.map((f) => ({ key: f.label, value: f.value })),
+          ...caseDetailRows(data.case),
         ]}
       />
       {data.canEdit ? (

@@ -5,7 +5,7 @@ import { useMemo } from "react";
 import { useForm } from "react-hook-form";
 import { Button, GovForm, Radios, Select, Textarea, TextInput } from "~/components/form";
 import { IhaTimelinessTag } from "~/components/iha-timeliness";
-import { BackLink, Banner, SummaryList } from "~/components/ui";
+import { BackLink, Banner, caseDetailRows, SummaryList } from "~/components/ui";
 import { ANSWER_LABELS, type Answer } from "~/lib/answers";
 import { isAuditOpen } from "~/lib/audit-status";
 import { formatDate, formatDateTimeLondon } from "~/lib/dates";
@@ -253,10 +253,7 @@ export default function ReviewIha() {
       )}
       <SummaryList
         rows={[
-          { key: "Service", value: data.case.service },
-          { key: "Team", value: data.case.team ?? "None" },
-          { key: "Case type", value: data.case.caseType },
-          ...data.case.fields.map((f) => ({ key: f.label, value: f.value })),
+          ...caseDetailRows(data.case),
           {
             key: "Timeliness",
             value: (
