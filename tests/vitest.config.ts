@@ -22,6 +22,17 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Attacks over real HTTP on a running instance (one server per file: tests/security/instance.ts).
+          name: "security",
+          include: ["tests/security/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
           environment: "node",

@@ -5,21 +5,49 @@
 
 export type FieldErrors = Record<string, string>;
 
-/** `a.b.c=1` → `{ a: { b: { c: "1" } } }`. Repeated names (checkboxes) become arrays. */
+/** Path segments that would reach an object's prototype: a field named with one is refused. */
+const FORBIDDEN_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** A plain record with no prototype, so no key can ever reach Object.prototype. */
+const record = (): Record<string, unknown> => Object.create(null) as Record<string, unknown>;
+
+const has = (o: Record<string, unknown>, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+/** The path of a field name, or null when any segment is empty or could reach a prototype. */
+function fieldPath(name: string): string[] | null {
+  const keys = name.split(".");
+  return keys.some((k) => k === "" || FORBIDDEN_SEGMENTS.has(k)) ? null : keys;
+}
+
+/** The nested record at `keys` (all but the last), made as needed. */
+function containerAt(out: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  let target = out;
+  for (const k of keys) {
+    const next = has(target, k) ? target[k] : undefined;
+    if (typeof next !== "object" || next === null || Array.isArray(next)) target[k] = record();
+    target = target[k] as Record<string, unknown>;
+  }
+  return target;
+}
+
+/**
+ * `a.b.c=1` → `{ a: { b: { c: "1" } } }`. Repeated names (checkboxes) become arrays.
+ * Every byte of a posted form is hostile: the objects have no prototype, and a field whose name
+ * has a `__proto__`, `constructor` or `prototype` segment (or an empty one) is dropped, so a
+ * post can never change the objects of later requests.
+ */
 export function formDataToObject(form: FormData, { arrays = [] as string[] } = {}): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = record();
   for (const [name, raw] of form.entries()) {
     if (typeof raw !== "string") continue;
-    const keys = name.split(".");
-    let target = out as Record<string, unknown>;
-    for (const k of keys.slice(0, -1)) {
-      if (typeof target[k] !== "object" || target[k] === null || Array.isArray(target[k])) target[k] = {};
-      target = target[k] as Record<string, unknown>;
-    }
+    const keys = fieldPath(name);
+    if (!keys) continue;
+    const target = containerAt(out, keys.slice(0, -1));
     const last = keys[keys.length - 1];
     if (arrays.includes(name)) {
-      target[last] = [...((target[last] as string[] | undefined) ?? []), raw];
-    } else if (last in target) {
+      const prev = has(target, last) && Array.isArray(target[last]) ? (target[last] as string[]) : [];
+      target[last] = [...prev, raw];
+    } else if (has(target, last)) {
       const prev = target[last];
       target[last] = Array.isArray(prev) ? [...prev, raw] : [prev, raw];
     } else {
@@ -27,14 +55,11 @@ export function formDataToObject(form: FormData, { arrays = [] as string[] } = {
     }
   }
   for (const name of arrays) {
-    const keys = name.split(".");
-    let target = out as Record<string, unknown>;
-    for (const k of keys.slice(0, -1)) {
-      if (typeof target[k] !== "object" || target[k] === null) target[k] = {};
-      target = target[k] as Record<string, unknown>;
-    }
+    const keys = fieldPath(name);
+    if (!keys) continue;
+    const target = containerAt(out, keys.slice(0, -1));
     const last = keys[keys.length - 1];
-    if (!(last in target)) target[last] = [];
+    if (!has(target, last)) target[last] = [];
   }
   return out;
 }
