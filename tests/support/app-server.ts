@@ -175,7 +175,8 @@ export async function startAppServer(options: StartOptions = {}): Promise<AppSer
     let lastProblem = "";
     for (;;) {
       if (spawnError) throw describeFailure(`could not be started: ${spawnError.message}`);
-      if (exited) throw describeFailure(`exited before it was ready (${exited.signal ? `signal ${exited.signal}` : `exit code ${exited.code}`})`);
+      const gone = exited as { code: number | null; signal: NodeJS.Signals | null } | undefined;
+      if (gone) throw describeFailure(`exited before it was ready (${gone.signal ? `signal ${gone.signal}` : `exit code ${gone.code}`})`);
       try {
         const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
         const body = await res.text();
