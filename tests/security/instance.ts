@@ -148,7 +148,7 @@ export class Client {
     const form = new FormData();
     if (csrf) form.append("csrf", await this.csrf());
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    for (const [k, f] of Object.entries(files)) form.append(k, new Blob([f.bytes], { type: f.type ?? "application/octet-stream" }), f.name);
+    for (const [k, f] of Object.entries(files)) form.append(k, new Blob([f.bytes as Uint8Array<ArrayBuffer>], { type: f.type ?? "application/octet-stream" }), f.name);
     return this.request("POST", url, { body: form, timeoutMs });
   }
 

@@ -174,7 +174,8 @@ export async function startAppServer(options: StartOptions = {}): Promise<AppSer
     const deadline = Date.now() + READY_TIMEOUT_MS;
     let lastProblem = "";
     for (;;) {
-      if (spawnError) throw describeFailure(`could not be started: ${spawnError.message}`);
+      const failed = spawnError as Error | undefined;
+      if (failed) throw describeFailure(`could not be started: ${failed.message}`);
       const gone = exited as { code: number | null; signal: NodeJS.Signals | null } | undefined;
       if (gone) throw describeFailure(`exited before it was ready (${gone.signal ? `signal ${gone.signal}` : `exit code ${gone.code}`})`);
       try {
