@@ -29,8 +29,30 @@ export async function requireUser(request: Request, permission: Permission): Pro
   return { db, user };
 }
 
-/** Only same-site relative paths: never redirect a user to another site after sign-in. */
+/** C0 control characters and DEL: browsers drop tabs and newlines from addresses, so `/\t/host` is `//host`. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+/** One slash, then a letter or digit: a path on this site, never `//host`, `/\\host` or `/%2F…`. */
+const OWN_PATH = /^\/[A-Za-z0-9]/;
+const THIS_SITE = "http://this-site.invalid";
+
+/**
+ * Where to send a user after signing in: only a path on this site. Control characters are
+ * removed first; what is left must start with one `/` followed by a letter or digit, both as
+ * given and once a browser has resolved it (`/a/..//host` resolves to `//host`). The answer is
+ * the resolved path, query and fragment, percent-encoded, so it is always a valid Location
+ * header. Anything else goes to `fallback` (home).
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  if (typeof to !== "string" || to.length > 2000) return fallback;
+  const cleaned = to.replace(CONTROL_CHARACTERS, "");
+  if (!OWN_PATH.test(cleaned)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(cleaned, THIS_SITE);
+  } catch {
+    return fallback;
+  }
+  const path = url.pathname + url.search + url.hash;
+  if (url.origin !== THIS_SITE || !OWN_PATH.test(path)) return fallback;
+  return path;
 }
