@@ -7,3 +7,11 @@ declare module "@remix-run/node" {
     v3_singleFetch: true;
   }
 }
+
+declare module "@remix-run/server-runtime" {
+  /** What app/cli/serve.ts passes to every loader, action and the document render. */
+  interface AppLoadContext {
+    /** This response's Content-Security-Policy nonce: every inline script must carry it. */
+    cspNonce?: string;
+  }
+}

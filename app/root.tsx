@@ -17,6 +17,7 @@ import appStyles from "~/styles/app.css";
 import { can, ROLE_LABELS } from "~/lib/permissions";
 import { getOptionalUser } from "~/utils/auth.server";
 import { getCsrfToken } from "~/utils/csrf.server";
+import { useNonce } from "~/components/nonce";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: nhsukStyles },
@@ -109,6 +110,7 @@ function Document({ children, user }: { children: ReactNode; user?: Awaited<Retu
     if ("noModule" in HTMLScriptElement.prototype) document.body.classList.add("nhsuk-frontend-supported");
     import("nhsuk-frontend").then(({ initAll }) => initAll()).catch(() => undefined);
   }, []);
+  const nonce = useNonce();
   return (
     <html lang="en-GB">
       <head>
@@ -119,6 +121,7 @@ function Document({ children, user }: { children: ReactNode; user?: Awaited<Retu
       </head>
       <body>
         <script
+          nonce={nonce}
           dangerouslySetInnerHTML={{
             __html: "document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? ' nhsuk-frontend-supported' : '');",
           }}
@@ -141,8 +144,8 @@ function Document({ children, user }: { children: ReactNode; user?: Awaited<Retu
             </div>
           </div>
         </footer>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );
