@@ -17,6 +17,7 @@ import appStyles from "~/styles/app.css";
 import { can, ROLE_LABELS } from "~/lib/permissions";
 import { getOptionalUser } from "~/utils/auth.server";
 import { getCsrfToken } from "~/utils/csrf.server";
+import { takeUnsuccessfulAttempts } from "~/utils/session.server";
 import { useNonce } from "~/components/nonce";
 
 export const links: LinksFunction = () => [
@@ -28,8 +29,24 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = () => [{ title: "Safeguarding case-file audit" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user } = await getOptionalUser(request);
-  return { user, csrf: getCsrfToken(request) ?? "" };
+  const { db, user } = await getOptionalUser(request);
+  // Told once, on the first page after signing in (issue #11: a stranger's guesses are no secret from the account holder).
+  const unsuccessfulAttempts = user ? await takeUnsuccessfulAttempts(db, request) : 0;
+  return { user, csrf: getCsrfToken(request) ?? "", unsuccessfulAttempts };
+}
+
+/** After signing in: how many unsuccessful attempts there were on the account since the user's previous sign-in. */
+function UnsuccessfulAttemptsNotice({ count }: { count: number }) {
+  return (
+    <div className="nhsuk-warning-callout" data-testid="unsuccessful-attempts">
+      <h2 className="nhsuk-warning-callout__label">
+        <span role="text">
+          <span className="nhsuk-u-visually-hidden">Important: </span>Unsuccessful attempts to sign in
+        </span>
+      </h2>
+      <p>{`There ${count === 1 ? "was 1 unsuccessful attempt" : `were ${count} unsuccessful attempts`} to sign in to your account since you last signed in. If this was not you, tell your administrator.`}</p>
+    </div>
+  );
 }
 
 function Header({ user }: { user: Awaited<ReturnType<typeof loader>>["user"] }) {
@@ -59,7 +76,10 @@ function Header({ user }: { user: Awaited<ReturnType<typeof loader>>["user"] }) 
           <nav className="nhsuk-header__account" aria-label="Account">
             <ul className="nhsuk-header__account-list">
               <li className="nhsuk-header__account-item">
-                {user.name} ({ROLE_LABELS[user.role]})
+                <Link className="nhsuk-header__account-link" to="/account">
+                  {`${user.name} (${ROLE_LABELS[user.role]})`}
+                  <span className="nhsuk-u-visually-hidden">: your account</span>
+                </Link>
               </li>
               <li className="nhsuk-header__account-item">
                 <form className="nhsuk-header__account-form" method="post" action="/sign-out">
@@ -102,7 +122,7 @@ function CsrfHidden() {
   return <input type="hidden" name="csrf" value={root?.csrf ?? ""} />;
 }
 
-function Document({ children, user }: { children: ReactNode; user?: Awaited<ReturnType<typeof loader>>["user"] }) {
+function Document({ children, user, unsuccessfulAttempts = 0 }: { children: ReactNode; user?: Awaited<ReturnType<typeof loader>>["user"]; unsuccessfulAttempts?: number }) {
   useEffect(() => {
     document.documentElement.dataset.hydrated = "true";
     // An error page rendered on the client replaces <body>, losing the classes set by the inline script.
@@ -132,6 +152,7 @@ function Document({ children, user }: { children: ReactNode; user?: Awaited<Retu
         <Header user={user ?? null} />
         <div className="nhsuk-width-container">
           <main className="nhsuk-main-wrapper" id="maincontent" role="main">
+            {unsuccessfulAttempts > 0 && <UnsuccessfulAttemptsNotice count={unsuccessfulAttempts} />}
             {children}
           </main>
         </div>
@@ -152,9 +173,9 @@ function Document({ children, user }: { children: ReactNode; user?: Awaited<Retu
 }
 
 export default function App() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, unsuccessfulAttempts } = useLoaderData<typeof loader>();
   return (
-    <Document user={user}>
+    <Document user={user} unsuccessfulAttempts={unsuccessfulAttempts}>
       <Outlet />
     </Document>
   );

@@ -32,6 +32,19 @@ export interface SessionTable {
   user_id: number;
   created_at: string;
   last_seen_at: string;
+  /** Unsuccessful sign-in attempts on the account since its previous sign-in, to tell the user once; 0 once told. */
+  unsuccessful_attempts: Generated<number>;
+}
+
+/** Sign-in attempts counted by throttling (app/lib/sign-in-throttle.ts); rows older than a day are removed. */
+export interface SignInAttemptTable {
+  id: Generated<number>;
+  /** As typed, lower-cased, whether or not an account has it. */
+  email: string;
+  /** The client address the server saw; "" when unknown. */
+  ip: string;
+  at: string;
+  outcome: "pending" | "failed" | "succeeded";
 }
 
 export interface ProviderTable {
@@ -312,6 +325,7 @@ export interface AuditLogTable {
 export interface Database {
   users: UserTable;
   sessions: SessionTable;
+  sign_in_attempts: SignInAttemptTable;
   providers: ProviderTable;
   services: ServiceTable;
   teams: TeamTable;

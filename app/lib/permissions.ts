@@ -47,6 +47,8 @@ export const PERMISSIONS = {
   manageActions: ["administrator", "auditor", "reviewer", "manager"],
   viewCases: ["administrator", "auditor", "reviewer"],
   viewResults: ALL,
+  /** One's own account page, and signing out everywhere. */
+  ownAccount: ALL,
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

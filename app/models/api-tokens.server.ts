@@ -90,6 +90,21 @@ export async function revokeApiToken(db: Db, actor: NonNullable<Actor>, tokenId:
   });
 }
 
+/**
+ * Revokes every live token of one user (when their account is disabled), each logged with the
+ * reason. Part of the caller's transaction.
+ */
+export async function revokeUserApiTokens(db: Db, actor: Actor, userId: number, reason: string, request?: Request) {
+  const live = await db.selectFrom("api_tokens").select(["id", "name", "user_id", "revoked_at"]).where("user_id", "=", userId).where("revoked_at", "is", null).execute();
+  if (live.length === 0) return 0;
+  const revokedAt = nowIso();
+  await db.updateTable("api_tokens").set({ revoked_at: revokedAt }).where("user_id", "=", userId).where("revoked_at", "is", null).execute();
+  for (const before of live) {
+    await logEvent(db, { actor, action: "revoke", entity: "api-token", entityId: before.id, before, after: { ...before, revoked_at: revokedAt, reason }, request });
+  }
+  return live.length;
+}
+
 export type ApiAuthResult =
   | { ok: true; user: SessionUser; tokenId: number }
   | { ok: false; reason: "missing" | "invalid" | "revoked" | "disabled"; user?: SessionUser; tokenId?: number };

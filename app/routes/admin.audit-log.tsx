@@ -19,6 +19,7 @@ const ACTION_LABELS: Record<string, string> = {
   "sign-in": "Signed in",
   "sign-in-failed": "Sign-in failed",
   "sign-out": "Signed out",
+  "sign-out-everywhere": "Signed out everywhere",
   import: "Case list imported",
   "draw-sample": "Sample drawn",
   "redraw-sample": "Sample drawn again",

@@ -90,8 +90,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "password") {
     const parsed = parseForm(ResetPasswordSchema, form);
     if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-    await resetPassword(db, user, target.id, parsed.data.password, request);
-    return redirect(`${here}?done=password`);
+    return orInvalid(parsed.values, async () => {
+      await resetPassword(db, user, target.id, parsed.data.password, request);
+      return redirect(`${here}?done=password`);
+    });
   }
 
   throw new Response("The form could not be read. Go back and try again.", { status: 400 });
@@ -102,7 +104,7 @@ function doneMessage(done: Done, name: string, role: Role) {
     case "role":
       return `${name}'s role is now ${ROLE_LABELS[role]}.`;
     case "disabled":
-      return `${name}'s account has been disabled. They have been signed out and cannot sign in.`;
+      return `${name}'s account has been disabled. They have been signed out, cannot sign in, and their API tokens have been revoked.`;
     case "enabled":
       return `${name}'s account has been enabled. They can sign in again.`;
     case "password":
@@ -180,7 +182,7 @@ export default function UserPage() {
           ) : (
             <>
               {disableError && <ErrorSummary errors={{ disable: disableError }} />}
-              <p>Disabling an account signs {user.name} out straight away and stops them signing in. Their audit work is kept.</p>
+              <p>Disabling an account signs {user.name} out straight away, stops them signing in and revokes their API tokens for good. Their audit work is kept.</p>
               <Form method="post">
                 <CsrfInput />
                 <input type="hidden" name="intent" value="disable" />
@@ -205,7 +207,7 @@ export default function UserPage() {
           </p>
           <GovForm form={passwordForm} serverErrors={failed === "password" ? actionData?.errors : undefined} values={failed === "password" ? actionData?.values : undefined}>
             <input type="hidden" name="intent" value="password" />
-            <TextInput name="password" label="New password" type="password" autoComplete="new-password" hint="Must be 12 characters or more" />
+            <TextInput name="password" label="New password" type="password" autoComplete="new-password" hint="Must be 12 characters or more, not a common password, and not contain their name or email address" />
             <Button secondary>Set new password</Button>
           </GovForm>
         </div>

@@ -26,10 +26,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const parsed = parseForm(NewUserSchema, form);
   if (!parsed.ok) return invalid(parsed.errors, parsed.values);
+  // A taken email address is shown at the email field, a guessable password at the password field.
   return orInvalid(parsed.values, async () => {
     const created = await createUser(db, user, parsed.data, request);
     return redirect(`/admin/users?added=${created.id}`);
-  }, { field: "email" });
+  });
 }
 
 export default function NewUser() {
@@ -49,7 +50,7 @@ export default function NewUser() {
             label="Create a password for them"
             type="password"
             autoComplete="new-password"
-            hint="Must be 12 characters or more. Give it to them in person or by phone, never in the same email as their sign-in address."
+            hint="Must be 12 characters or more, not a common password, and not contain their name or email address. Give it to them in person or by phone, never in the same email as their sign-in address."
           />
           <TextInput name="confirmPassword" label="Enter the password again" type="password" autoComplete="new-password" />
           <Button>Add user</Button>

@@ -26,7 +26,14 @@ export async function action({ request }: ActionFunctionArgs) {
   if ((await countUsers(db)) > 0) throw redirect("/sign-in");
   const parsed = parseForm(FirstAdminSchema, form);
   if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-  const user = await createFirstAdministrator(db, parsed.data, request);
+  let user: Awaited<ReturnType<typeof createFirstAdministrator>>;
+  try {
+    user = await createFirstAdministrator(db, parsed.data, request);
+  } catch (e) {
+    // A guessable password, or one containing the name or email address: say so at the field.
+    if (e instanceof UserInputError) return invalid({ [e.field ?? "password"]: e.message }, parsed.values);
+    throw e;
+  }
   if (!user) throw redirect("/sign-in");
   const token = await createSession(db, user.id);
   const headers = { "Set-Cookie": sessionCookie(request, token) };
@@ -54,7 +61,7 @@ export default function Setup() {
         <GovForm form={form} serverErrors={actionData?.errors} values={actionData?.values}>
           <TextInput name="name" label="Full name" autoComplete="name" spellCheck={false} />
           <TextInput name="email" label="Email address" type="email" autoComplete="email" spellCheck={false} hint="Use your work email address, for example name@nhs.net" />
-          <TextInput name="password" label="Create a password" type="password" autoComplete="new-password" hint="Must be 12 characters or more. A short phrase of 3 or 4 random words is easy to remember and hard to guess." />
+          <TextInput name="password" label="Create a password" type="password" autoComplete="new-password" hint="Must be 12 characters or more, not a common password, and not contain your name or email address. A short phrase of 3 or 4 random words is easy to remember and hard to guess." />
           <TextInput name="confirmPassword" label="Enter the password again" type="password" autoComplete="new-password" />
           <Checkboxes
             name="loadDemo"

@@ -16,11 +16,30 @@ const TOUCH_INTERVAL_MS = 60 * 1000;
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
-export async function createSession(db: Db, userId: number): Promise<string> {
+/** A new session; `unsuccessfulAttempts` on the account since its previous sign-in are shown to the user once. */
+export async function createSession(db: Db, userId: number, { unsuccessfulAttempts = 0 }: { unsuccessfulAttempts?: number } = {}): Promise<string> {
   const token = randomBytes(32).toString("base64url");
   const now = nowIso();
-  await db.insertInto("sessions").values({ id: hashToken(token), user_id: userId, created_at: now, last_seen_at: now }).execute();
+  await db
+    .insertInto("sessions")
+    .values({ id: hashToken(token), user_id: userId, created_at: now, last_seen_at: now, unsuccessful_attempts: unsuccessfulAttempts })
+    .execute();
   return token;
+}
+
+/**
+ * How many unsuccessful sign-in attempts this session's user should be told about (those on
+ * their account between their previous sign-in and this one), once: the count is cleared as it
+ * is read. 0 when there is nothing to tell or no session.
+ */
+export async function takeUnsuccessfulAttempts(db: Db, request: Request): Promise<number> {
+  const token = readCookie(request, SESSION_COOKIE);
+  if (!token) return 0;
+  const id = hashToken(token);
+  const row = await db.selectFrom("sessions").select("unsuccessful_attempts").where("id", "=", id).executeTakeFirst();
+  if (!row?.unsuccessful_attempts) return 0;
+  await db.updateTable("sessions").set({ unsuccessful_attempts: 0 }).where("id", "=", id).execute();
+  return row.unsuccessful_attempts;
 }
 
 export function sessionCookie(request: Request, token: string) {

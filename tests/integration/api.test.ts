@@ -371,16 +371,22 @@ describe("authentication", () => {
     }
   });
 
-  it("refuses the token of a disabled user, and accepts it again when the user is enabled", async () => {
+  it("revokes the tokens of a user who is disabled, for good: enabling the user again does not bring them back", async () => {
     const person = await userWithSession(db, "reviewer");
     const token = (await createToken(person.user.id, "Soon disabled")).data.created.token;
+    const other = (await createToken(person.user.id, "Also revoked")).data.created.token;
     expect((await api(auditsApi, "/api/v1/audits", { token })).status).toBe(200);
     await setDisabled(db, admin.user, person.user.id, true);
     const res = await api(auditsApi, "/api/v1/audits", { token });
     expect(res.status).toBe(401);
-    expect(res.body.error).toMatch(/disabled/);
+    expect(res.body.error).toMatch(/revoked/);
     await setDisabled(db, admin.user, person.user.id, false);
-    expect((await api(auditsApi, "/api/v1/audits", { token })).status).toBe(200);
+    expect((await api(auditsApi, "/api/v1/audits", { token })).status).toBe(401);
+    expect((await api(auditsApi, "/api/v1/audits", { token: other })).status).toBe(401);
+    const revokes = await db.selectFrom("audit_log").selectAll().where("action", "=", "revoke").where("entity", "=", "api-token").where("user_id", "=", admin.user.id).execute();
+    const mine = revokes.filter((r) => JSON.parse(r.after!).user_id === person.user.id);
+    expect(mine).toHaveLength(2);
+    expect(JSON.parse(mine[0].after!)).toMatchObject({ reason: "account disabled" });
   });
 
   it("answers 403 JSON when the token's role lacks the permission", async () => {

@@ -4,7 +4,9 @@ import * as home from "~/routes/_index";
 import * as setup from "~/routes/setup";
 import * as signIn from "~/routes/sign-in";
 import * as signOut from "~/routes/sign-out";
-import { authenticate, SIGN_IN_ATTEMPTS, SIGN_IN_WINDOW_MINUTES } from "~/models/users.server";
+import * as root from "~/root";
+import { SIGN_IN_ADDRESS_FREE_FAILURES, SIGN_IN_FREE_FAILURES } from "~/lib/sign-in-throttle";
+import { authenticate } from "~/models/users.server";
 import type { Db } from "~/utils/db.server";
 import { getSessionUser, IDLE_TIMEOUT_MS, ABSOLUTE_TIMEOUT_MS } from "~/utils/session.server";
 import { anonymousCookie, callAction, callLoader, useTempDb, userWithSession } from "./helpers";
@@ -107,19 +109,75 @@ describe("signing in and out", () => {
 });
 
 describe("password guessing", () => {
-  it(`locks an email address for ${SIGN_IN_WINDOW_MINUTES} minutes after ${SIGN_IN_ATTEMPTS} failed sign-ins, even with the right password`, async () => {
+  const from = (ip: string) => new Request("http://localhost/sign-in", { method: "POST", headers: { "x-audit-client-ip": ip } });
+  const start = Date.now();
+  const at = (seconds: number) => new Date(start + seconds * 1000);
+
+  it(`slows guessing for one email from one address after ${SIGN_IN_FREE_FAILURES} failures, longer each time, even with the right password`, async () => {
     await userWithSession(db, "auditor", { email: "target@nhs.net", password: "the right password" });
-    for (let i = 0; i < SIGN_IN_ATTEMPTS; i++) {
-      const r = await callAction(signIn.action, "/sign-in", { email: "target@nhs.net", password: `guess number ${i}` }, { cookie: anonymousCookie });
+    for (let i = 0; i < SIGN_IN_FREE_FAILURES; i++) {
+      expect(await authenticate(db, "target@nhs.net", `guess number ${i}`, from("192.0.2.1"), at(0))).toEqual({ ok: false, reason: "invalid" });
+    }
+    // 30 seconds after the 5th failure, then 1 minute after the 6th, then 2 minutes after the 7th.
+    expect(await authenticate(db, "target@nhs.net", "the right password", from("192.0.2.1"), at(1))).toEqual({ ok: false, reason: "throttled", scope: "email", waitSeconds: 29 });
+    expect(await authenticate(db, "target@nhs.net", "guess number 5", from("192.0.2.1"), at(30))).toEqual({ ok: false, reason: "invalid" });
+    expect(await authenticate(db, "target@nhs.net", "guess number 6", from("192.0.2.1"), at(31))).toEqual({ ok: false, reason: "throttled", scope: "email", waitSeconds: 59 });
+    expect(await authenticate(db, "target@nhs.net", "guess number 6", from("192.0.2.1"), at(90))).toEqual({ ok: false, reason: "invalid" });
+    expect(await authenticate(db, "target@nhs.net", "guess number 7", from("192.0.2.1"), at(91))).toEqual({ ok: false, reason: "throttled", scope: "email", waitSeconds: 119 });
+    // Refused attempts do not make the wait longer.
+    expect(await authenticate(db, "target@nhs.net", "guess number 7", from("192.0.2.1"), at(92))).toEqual({ ok: false, reason: "throttled", scope: "email", waitSeconds: 118 });
+
+    // The account holder at another address is never slowed, and is told about the 11 unsuccessful attempts (8 wrong passwords, 3 refused).
+    const real = await authenticate(db, "target@nhs.net", "the right password", from("198.51.100.7"), at(93));
+    expect(real).toMatchObject({ ok: true, unsuccessfulAttempts: 11 });
+
+    // Once the wait is over, the right password from the guessing address works too, and starts the count again.
+    expect((await authenticate(db, "target@nhs.net", "the right password", from("192.0.2.1"), at(90 + 120))).ok).toBe(true);
+    expect(await authenticate(db, "target@nhs.net", "one more typo", from("192.0.2.1"), at(211))).toEqual({ ok: false, reason: "invalid" });
+  });
+
+  it("tells the user trying to sign in how long to wait", async () => {
+    await userWithSession(db, "auditor", { email: "typist@nhs.net", password: "the right password" });
+    for (let i = 0; i < SIGN_IN_FREE_FAILURES; i++) {
+      const r = await callAction(signIn.action, "/sign-in", { email: "typist@nhs.net", password: `guess number ${i}` }, { cookie: anonymousCookie });
       expect(r.data.errors.email).toBe("Enter a correct email address and password");
     }
-    const locked = await callAction(signIn.action, "/sign-in", { email: "target@nhs.net", password: "the right password" }, { cookie: anonymousCookie });
-    expect(locked.status).toBe(400);
-    expect(locked.data.errors.email).toBe(`There have been too many attempts to sign in with this email address. Wait ${SIGN_IN_WINDOW_MINUTES} minutes, then try again`);
-    // Another address is not affected, and the lock ends with the window.
-    expect((await authenticate(db, "ada@nhs.net", "long enough password")).ok).toBe(true);
-    const later = new Date(Date.now() + (SIGN_IN_WINDOW_MINUTES + 1) * 60_000);
-    expect((await authenticate(db, "target@nhs.net", "the right password", undefined, later)).ok).toBe(true);
+    const slowed = await callAction(signIn.action, "/sign-in", { email: "typist@nhs.net", password: "the right password" }, { cookie: anonymousCookie });
+    expect(slowed.status).toBe(400);
+    expect(slowed.data.errors.email).toMatch(/^There have been too many unsuccessful attempts to sign in with this email address from your network\. Wait \d+ seconds, then try again$/);
+    const log = await db.selectFrom("audit_log").selectAll().where("action", "=", "sign-in-throttled").where("actor", "=", "typist@nhs.net").executeTakeFirstOrThrow();
+    expect(JSON.parse(log.after!)).toMatchObject({ scope: "email" });
+  });
+
+  it(`caps one address at ${SIGN_IN_ADDRESS_FREE_FAILURES} failures across all email addresses; other addresses are not affected`, async () => {
+    await userWithSession(db, "manager", { email: "sprayed@nhs.net", password: "the right password" });
+    // The failures as the model records them (checking 30 passwords would only make the test slow).
+    await db
+      .insertInto("sign_in_attempts")
+      .values(Array.from({ length: SIGN_IN_ADDRESS_FREE_FAILURES - 1 }, (_, i) => ({ email: `person${i}@nhs.net`, ip: "192.0.2.50", at: at(0).toISOString(), outcome: "failed" as const })))
+      .execute();
+    expect(await authenticate(db, "someone.else@nhs.net", "Summer2026!!", from("192.0.2.50"), at(0))).toEqual({ ok: false, reason: "invalid" });
+    expect(await authenticate(db, "sprayed@nhs.net", "the right password", from("192.0.2.50"), at(1))).toEqual({ ok: false, reason: "throttled", scope: "address", waitSeconds: 29 });
+    expect((await authenticate(db, "sprayed@nhs.net", "the right password", from("198.51.100.8"), at(1))).ok).toBe(true);
+  });
+
+  it("counts attempts sent all at once: no more than the free failures get their password checked", async () => {
+    await userWithSession(db, "auditor", { email: "burst@nhs.net", password: "the right password" });
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => authenticate(db, "burst@nhs.net", `guess ${i}`, from("192.0.2.77"), at(0))));
+    expect(results.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(SIGN_IN_FREE_FAILURES);
+    expect(results.filter((r) => !r.ok && r.reason === "throttled")).toHaveLength(10 - SIGN_IN_FREE_FAILURES);
+  });
+
+  it("shows the account holder the unsuccessful attempts once, on the first page after signing in", async () => {
+    await userWithSession(db, "reviewer", { email: "told@nhs.net", password: "the right password" });
+    await callAction(signIn.action, "/sign-in", { email: "told@nhs.net", password: "not it at all" }, { cookie: anonymousCookie });
+    await callAction(signIn.action, "/sign-in", { email: "told@nhs.net", password: "not it either" }, { cookie: anonymousCookie });
+    const res = await callAction(signIn.action, "/sign-in", { email: "told@nhs.net", password: "the right password" }, { cookie: anonymousCookie });
+    const cookie = `sca_session=${sessionFrom(res.headers.get("Set-Cookie"))}; ${anonymousCookie}`;
+    expect((await callLoader(root.loader, "/", { cookie })).data.unsuccessfulAttempts).toBe(2);
+    expect((await callLoader(root.loader, "/", { cookie })).data.unsuccessfulAttempts).toBe(0);
+    const log = await db.selectFrom("audit_log").selectAll().where("action", "=", "sign-in").where("actor", "=", "told@nhs.net").executeTakeFirstOrThrow();
+    expect(JSON.parse(log.after!)).toEqual({ unsuccessfulAttemptsSinceLastSignIn: 2 });
   });
 });
 
