@@ -393,6 +393,8 @@ describe("safeguarding case-file audit: the whole journey in Chromium", () => {
     await page.getByLabel("Password", { exact: true }).fill(AUDITOR.password);
     await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole("button", { name: "Sign in" }).click()]);
     await heading(page, `Welcome, ${AUDITOR.name}`);
+    // The account holder is told about the wrong password tried before (issue #11).
+    await page.getByText("There was 1 unsuccessful attempt to sign in to your account since you last signed in. If this was not you, tell your administrator.").waitFor();
     await checkPage(noJs, "home, auditor (no JavaScript)", { js: false });
   });
 
